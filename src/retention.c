@@ -1,0 +1,74 @@
+/*-------------------------------------------------------------------------
+ *
+ * retention.c
+ *	  Module entry point, and the trigger that tells every session that the
+ *	  extension's configuration tables changed.
+ *
+ * Each cache of configuration (stage rules, health scorecards) registers a
+ * relcache callback and watches its tables.  Changing table *data* sends no
+ * relcache invalidation by itself, so the configuration tables carry a
+ * statement trigger, retention.config_changed(), that sends one.  It is
+ * transactional: other sessions see it when the change commits, our own
+ * session at the next command.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/namespace.h"
+#include "commands/trigger.h"
+#include "fmgr.h"
+#include "nodes/makefuncs.h"
+#include "utils/inval.h"
+#include "utils/rel.h"
+
+#include "retention.h"
+#include "stage_rules.h"
+#include "health_config.h"
+
+PG_MODULE_MAGIC;
+
+void		_PG_init(void);
+
+/* Module load: register the invalidation callbacks of our caches */
+void
+_PG_init(void)
+{
+	StageRulesInit();
+	HealthConfigInit();
+}
+
+/* Look up a table of the extension's schema by name */
+Oid
+RetentionRelid(const char *relname)
+{
+	RangeVar   *rv = makeRangeVar(RETENTION_SCHEMA, pstrdup(relname), -1);
+
+	return RangeVarGetRelid(rv, NoLock, true);
+}
+
+PG_FUNCTION_INFO_V1(config_changed);
+
+/*
+ * Statement trigger on a configuration table: invalidate the caches built
+ * from it, in every session, once this transaction commits.
+ */
+Datum
+config_changed(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("function \"config_changed\" was not called by trigger manager")));
+	if (!TRIGGER_FIRED_AFTER(trigdata->tg_event) ||
+		!TRIGGER_FIRED_FOR_STATEMENT(trigdata->tg_event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("function \"config_changed\" must be fired AFTER ... FOR EACH STATEMENT")));
+
+	CacheInvalidateRelcache(trigdata->tg_relation);
+
+	return PointerGetDatum(NULL);
+}

@@ -1,0 +1,36 @@
+/*-------------------------------------------------------------------------
+ *
+ * retention.h
+ *	  Declarations shared by every part of the retention extension: our own
+ *	  SQLSTATEs and the names of the extension's schema and tables.
+ *
+ * The SQLSTATEs live in class "RT", which PostgreSQL does not use.  They are
+ * listed in README.md; keep the two in step.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef RETENTION_H
+#define RETENTION_H
+
+#include "postgres.h"
+
+/* A stage move that no row of retention.transitions allows */
+#define ERRCODE_RETENTION_ILLEGAL_TRANSITION	MAKE_SQLSTATE('R','T','0','0','1')
+/* A move whose rule requires a reason, made without one */
+#define ERRCODE_RETENTION_REASON_REQUIRED		MAKE_SQLSTATE('R','T','0','0','2')
+/* No group, or more than one, can take a product entering a stage */
+#define ERRCODE_RETENTION_NO_GROUP				MAKE_SQLSTATE('R','T','0','0','3')
+/* An attempt to change or remove append-only rows */
+#define ERRCODE_RETENTION_APPEND_ONLY			MAKE_SQLSTATE('R','T','0','0','4')
+/* Health configuration that cannot produce a score */
+#define ERRCODE_RETENTION_INVALID_CONFIG		MAKE_SQLSTATE('R','T','0','0','5')
+
+#define RETENTION_SCHEMA "retention"
+
+/*
+ * Look up a table of the extension's schema by name; InvalidOid if it does
+ * not exist (the extension is being created or dropped).
+ */
+extern Oid	RetentionRelid(const char *relname);
+
+#endif							/* RETENTION_H */

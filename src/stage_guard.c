@@ -1,0 +1,469 @@
+/*-------------------------------------------------------------------------
+ *
+ * stage_guard.c
+ *	  The trigger that enforces stage transitions on any table and writes
+ *	  the append-only stage history.
+ *
+ *	  retention.stage_guard(stage_column [, key_column [, reason_column
+ *							[, entered_at_column]]])
+ *
+ * Attach it twice: BEFORE UPDATE checks each move against the rules and
+ * stamps the row; AFTER INSERT OR UPDATE checks each new row's entry stage
+ * and writes the history.  Entries are checked AFTER the insert because an
+ * INSERT ... ON CONFLICT DO UPDATE fires BEFORE INSERT triggers for a row it
+ * may then not insert; only AFTER triggers see what was really written, so
+ * the history is written there too.
+ *
+ * A move counts as having a reason only when the statement itself set the
+ * reason column (tg_updatedcols): a reason left over from an earlier move
+ * must not justify the next one.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "catalog/pg_type.h"
+#include "commands/trigger.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "miscadmin.h"
+#include "nodes/bitmapset.h"
+#include "utils/acl.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/rls.h"
+#include "utils/timestamp.h"
+
+#include "retention.h"
+#include "stage_rules.h"
+
+/* What the trigger's arguments resolve to, cached for the statement */
+typedef struct GuardColumns
+{
+	Oid			relid;
+	TupleDesc	tupdesc;		/* to notice a changed row type */
+	int			stage_attnum;
+	int			key_attnum;		/* 0: none */
+	int			reason_attnum;	/* 0: none */
+	int			entered_attnum; /* 0: none */
+	FmgrInfo	stage_out;
+	FmgrInfo	key_out;
+	FmgrInfo	reason_out;
+	bool		key_is_integer; /* history keeps it in product_id too */
+	Oid			key_type;
+} GuardColumns;
+
+/* INSERT INTO retention.stage_history, prepared once per session */
+static SPIPlanPtr history_plan = NULL;
+
+/* Resolve one column argument of the trigger; 0 when the argument is empty */
+static int
+GuardColumn(Relation rel, Trigger *trigger, int argno, bool required)
+{
+	const char *name;
+	int			attnum;
+
+	if (argno >= trigger->tgnargs)
+	{
+		if (required)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("trigger \"%s\" on table \"%s\" must name the stage column",
+							trigger->tgname, RelationGetRelationName(rel)),
+					 errhint("Create it as EXECUTE FUNCTION retention.stage_guard('stage_column', 'key_column', 'reason_column').")));
+		return 0;
+	}
+	name = trigger->tgargs[argno];
+	if (name[0] == '\0' && !required)
+		return 0;
+
+	attnum = SPI_fnumber(RelationGetDescr(rel), name);
+	if (attnum <= 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_COLUMN),
+				 errmsg("column \"%s\" of relation \"%s\" does not exist",
+						name, RelationGetRelationName(rel)),
+				 errdetail("Trigger \"%s\" names it as argument %d.",
+						   trigger->tgname, argno + 1)));
+	return attnum;
+}
+
+/* Prepare an output function for a column */
+static void
+GuardOutput(Relation rel, int attnum, FmgrInfo *out, MemoryContext cxt)
+{
+	Oid			typoutput;
+	bool		typisvarlena;
+
+	getTypeOutputInfo(TupleDescAttr(RelationGetDescr(rel), attnum - 1)->atttypid,
+					  &typoutput, &typisvarlena);
+	fmgr_info_cxt(typoutput, out, cxt);
+}
+
+/* The trigger's columns for this relation, resolved once per statement */
+static GuardColumns *
+GetGuardColumns(FunctionCallInfo fcinfo, Relation rel, Trigger *trigger)
+{
+	GuardColumns *cols = (GuardColumns *) fcinfo->flinfo->fn_extra;
+	MemoryContext cxt = fcinfo->flinfo->fn_mcxt;
+	TupleDesc	desc = RelationGetDescr(rel);
+
+	if (cols != NULL && cols->relid == RelationGetRelid(rel) &&
+		cols->tupdesc == desc)
+		return cols;
+
+	if (trigger->tgnargs > 4)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("trigger \"%s\" on table \"%s\" has too many arguments",
+						trigger->tgname, RelationGetRelationName(rel)),
+				 errdetail("retention.stage_guard takes at most four: the stage, key, reason and entered-at columns.")));
+
+	cols = MemoryContextAllocZero(cxt, sizeof(GuardColumns));
+	cols->relid = RelationGetRelid(rel);
+	cols->tupdesc = desc;
+	cols->stage_attnum = GuardColumn(rel, trigger, 0, true);
+	cols->key_attnum = GuardColumn(rel, trigger, 1, false);
+	cols->reason_attnum = GuardColumn(rel, trigger, 2, false);
+	cols->entered_attnum = GuardColumn(rel, trigger, 3, false);
+
+	GuardOutput(rel, cols->stage_attnum, &cols->stage_out, cxt);
+	if (cols->key_attnum)
+	{
+		cols->key_type = TupleDescAttr(desc, cols->key_attnum - 1)->atttypid;
+		cols->key_is_integer = (cols->key_type == INT2OID ||
+								cols->key_type == INT4OID ||
+								cols->key_type == INT8OID);
+		GuardOutput(rel, cols->key_attnum, &cols->key_out, cxt);
+	}
+	if (cols->reason_attnum)
+		GuardOutput(rel, cols->reason_attnum, &cols->reason_out, cxt);
+	if (cols->entered_attnum &&
+		TupleDescAttr(desc, cols->entered_attnum - 1)->atttypid != TIMESTAMPTZOID)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("column \"%s\" of relation \"%s\" must be of type timestamp with time zone",
+						trigger->tgargs[3], RelationGetRelationName(rel)),
+				 errdetail("Trigger \"%s\" stamps it with the time a row enters a stage.",
+						   trigger->tgname)));
+
+	fcinfo->flinfo->fn_extra = cols;
+	return cols;
+}
+
+/* A column's value as text, or NULL */
+static char *
+ColumnText(HeapTuple tuple, TupleDesc desc, int attnum, FmgrInfo *out)
+{
+	bool		isnull;
+	Datum		value;
+
+	if (attnum == 0)
+		return NULL;
+	value = heap_getattr(tuple, attnum, desc, &isnull);
+	return isnull ? NULL : OutputFunctionCall(out, value);
+}
+
+/* Does this text carry anything but white space? */
+static bool
+IsBlank(const char *s)
+{
+	if (s == NULL)
+		return true;
+	for (; *s; s++)
+		if (!isspace((unsigned char) *s))
+			return false;
+	return true;
+}
+
+/* "product 42" for our own table, "row 42 of table \"t\"" for others */
+static char *
+RowLabel(Relation rel, StageRules *rules, const char *key)
+{
+	if (RelationGetRelid(rel) == rules->products_relid)
+		return psprintf("product %s", key ? key : "(new)");
+	return psprintf("row %s of table \"%s\"", key ? key : "(new)",
+					RelationGetRelationName(rel));
+}
+
+/*
+ * A bulk load by a role that bypasses row-level security, with row_security
+ * off, is a restore: pg_dump's scripts and pg_restore set exactly that.  Such
+ * rows are taken as they are, with their history restored from the dump
+ * rather than written again.
+ */
+static bool
+IsRestoreLoad(void)
+{
+	Oid			userid = GetUserId();
+
+	return !row_security && (superuser_arg(userid) ||
+							 has_bypassrls_privilege(userid));
+}
+
+/*
+ * Check a move (from_stage NULL: a new row entering to_stage).  Returns
+ * whether the rule found asks for a reason; raises the errors a client sees.
+ */
+static void
+CheckMove(Relation rel, GuardColumns *cols, StageRules *rules,
+		  const char *key, const char *from_stage, const char *to_stage,
+		  bool has_reason)
+{
+	const StageRule *rule;
+	const char *label;
+
+	if (to_stage == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_NOT_NULL_VIOLATION),
+				 errmsg("stage of %s must not be null", RowLabel(rel, rules, key)),
+				 errtablecol(rel, cols->stage_attnum)));
+
+	rule = FindStageRule(rules, from_stage, to_stage);
+	if (rule == NULL)
+	{
+		label = RowLabel(rel, rules, key);
+		if (from_stage == NULL)
+			ereport(ERROR,
+					(errcode(ERRCODE_RETENTION_ILLEGAL_TRANSITION),
+					 errmsg("%s cannot enter the lifecycle in stage \"%s\"",
+							label, to_stage),
+					 errdetail("%s", DescribeNextStages(rules, NULL)),
+					 errhint("Create it in one of those stages, then move it."),
+					 errtablecol(rel, cols->stage_attnum)));
+		ereport(ERROR,
+				(errcode(ERRCODE_RETENTION_ILLEGAL_TRANSITION),
+				 errmsg("%s cannot move from stage \"%s\" to stage \"%s\"",
+						label, from_stage, to_stage),
+				 errdetail("%s", DescribeNextStages(rules, from_stage)),
+				 errhint("Every move must follow a row of retention.transitions; an administrator can add one."),
+				 errtablecol(rel, cols->stage_attnum)));
+	}
+
+	if (rule->reason_required && !has_reason)
+	{
+		label = RowLabel(rel, rules, key);
+		if (cols->reason_attnum == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_RETENTION_REASON_REQUIRED),
+					 errmsg("moving %s from stage \"%s\" to stage \"%s\" requires a reason",
+							label, from_stage ? from_stage : "(new)", to_stage),
+					 errdetail("The table has no reason column, so this move can never be made."),
+					 errhint("Name a reason column as the third argument of the stage_guard trigger."),
+					 errtablecol(rel, cols->stage_attnum)));
+		ereport(ERROR,
+				(errcode(ERRCODE_RETENTION_REASON_REQUIRED),
+				 errmsg("moving %s from stage \"%s\" to stage \"%s\" requires a reason",
+						label, from_stage ? from_stage : "(new)", to_stage),
+				 errdetail("The rule for this move has reason_required set, and the statement gave no reason."),
+				 errhint("Set column \"%s\" in the same statement, or call retention.move(product, stage, reason).",
+						 NameStr(TupleDescAttr(RelationGetDescr(rel), cols->reason_attnum - 1)->attname)),
+				 errtablecol(rel, cols->reason_attnum)));
+	}
+}
+
+/* Append one row to retention.stage_history, as the extension's owner */
+static void
+WriteHistory(Relation rel, GuardColumns *cols, StageRules *rules,
+			 HeapTuple newtuple, const char *key, const char *from_stage,
+			 const char *to_stage, const char *reason)
+{
+	Datum		values[7];
+	char		nulls[7] = {' ', ' ', ' ', ' ', ' ', ' ', ' '};
+	Oid			save_userid;
+	int			save_sec_context;
+	const char *acting_role = GetUserNameFromId(GetUserId(), false);
+	int			ret;
+
+	values[0] = ObjectIdGetDatum(RelationGetRelid(rel));
+	if (cols->key_is_integer)
+	{
+		bool		isnull;
+		Datum		k = heap_getattr(newtuple, cols->key_attnum,
+									 RelationGetDescr(rel), &isnull);
+
+		if (isnull)
+			nulls[1] = 'n';
+		else if (cols->key_type == INT2OID)
+			values[1] = Int64GetDatum((int64) DatumGetInt16(k));
+		else if (cols->key_type == INT4OID)
+			values[1] = Int64GetDatum((int64) DatumGetInt32(k));
+		else
+			values[1] = k;
+	}
+	else
+		nulls[1] = 'n';
+	values[2] = key ? CStringGetTextDatum(key) : (Datum) 0;
+	nulls[2] = key ? ' ' : 'n';
+	values[3] = from_stage ? CStringGetTextDatum(from_stage) : (Datum) 0;
+	nulls[3] = from_stage ? ' ' : 'n';
+	values[4] = CStringGetTextDatum(to_stage);
+	values[5] = IsBlank(reason) ? (Datum) 0 : CStringGetTextDatum(reason);
+	nulls[5] = IsBlank(reason) ? 'n' : ' ';
+	values[6] = CStringGetTextDatum(acting_role);
+
+	GetUserIdAndSecContext(&save_userid, &save_sec_context);
+	SetUserIdAndSecContext(rules->owner, save_sec_context |
+						   SECURITY_LOCAL_USERID_CHANGE | SECURITY_NOFORCE_RLS);
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+
+	if (history_plan == NULL)
+	{
+		Oid			argtypes[7] = {REGCLASSOID, INT8OID, TEXTOID, TEXTOID,
+		TEXTOID, TEXTOID, TEXTOID};
+		SPIPlanPtr	plan;
+
+		plan = SPI_prepare("INSERT INTO retention.stage_history"
+						   " (table_name, product_id, row_key, from_stage,"
+						   "  to_stage, reason, acting_role)"
+						   " VALUES ($1, $2, $3, $4, $5, $6, $7)",
+						   7, argtypes);
+		if (plan == NULL)
+			elog(ERROR, "could not prepare the stage history insert: %s",
+				 SPI_result_code_string(SPI_result));
+		if (SPI_keepplan(plan) != 0)
+			elog(ERROR, "could not keep the stage history plan");
+		history_plan = plan;
+	}
+
+	ret = SPI_execute_plan(history_plan, values, nulls, false, 0);
+	if (ret != SPI_OK_INSERT)
+		elog(ERROR, "could not write stage history: %s",
+			 SPI_result_code_string(ret));
+
+	SPI_finish();
+	SetUserIdAndSecContext(save_userid, save_sec_context);
+}
+
+/* BEFORE UPDATE: check the move, stamp the time, drop a stale reason */
+static HeapTuple
+GuardBeforeUpdate(TriggerData *trigdata, GuardColumns *cols)
+{
+	Relation	rel = trigdata->tg_relation;
+	TupleDesc	desc = RelationGetDescr(rel);
+	HeapTuple	oldtuple = trigdata->tg_trigtuple;
+	HeapTuple	newtuple = trigdata->tg_newtuple;
+	char	   *old_stage = ColumnText(oldtuple, desc, cols->stage_attnum, &cols->stage_out);
+	char	   *new_stage = ColumnText(newtuple, desc, cols->stage_attnum, &cols->stage_out);
+	bool		reason_set;
+	char	   *reason;
+	StageRules *rules;
+	int			replcols[2];
+	Datum		replvalues[2];
+	bool		replnulls[2];
+	int			nrepl = 0;
+
+	/* Not a move: nothing to check, no history */
+	if (old_stage != NULL && new_stage != NULL && strcmp(old_stage, new_stage) == 0)
+		return newtuple;
+
+	rules = GetStageRules();
+
+	reason_set = cols->reason_attnum != 0 &&
+		bms_is_member(cols->reason_attnum - FirstLowInvalidHeapAttributeNumber,
+					  trigdata->tg_updatedcols);
+	reason = reason_set ?
+		ColumnText(newtuple, desc, cols->reason_attnum, &cols->reason_out) : NULL;
+
+	CheckMove(rel, cols, rules,
+			  ColumnText(oldtuple, desc, cols->key_attnum, &cols->key_out),
+			  old_stage, new_stage, !IsBlank(reason));
+
+	if (cols->reason_attnum && !reason_set)
+	{
+		replcols[nrepl] = cols->reason_attnum;
+		replvalues[nrepl] = (Datum) 0;
+		replnulls[nrepl++] = true;
+	}
+	if (cols->entered_attnum)
+	{
+		replcols[nrepl] = cols->entered_attnum;
+		replvalues[nrepl] = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
+		replnulls[nrepl++] = false;
+	}
+	if (nrepl == 0)
+		return newtuple;
+	return heap_modify_tuple_by_cols(newtuple, desc, nrepl, replcols,
+									 replvalues, replnulls);
+}
+
+/* AFTER INSERT or UPDATE: check entries, write the history of moves */
+static void
+GuardAfter(TriggerData *trigdata, GuardColumns *cols)
+{
+	Relation	rel = trigdata->tg_relation;
+	TupleDesc	desc = RelationGetDescr(rel);
+	bool		is_insert = TRIGGER_FIRED_BY_INSERT(trigdata->tg_event);
+	HeapTuple	newtuple = is_insert ? trigdata->tg_trigtuple : trigdata->tg_newtuple;
+	char	   *old_stage = NULL;
+	char	   *new_stage;
+	char	   *key;
+	char	   *reason;
+	StageRules *rules;
+
+	if (is_insert && IsRestoreLoad())
+		return;
+
+	new_stage = ColumnText(newtuple, desc, cols->stage_attnum, &cols->stage_out);
+	if (!is_insert)
+	{
+		old_stage = ColumnText(trigdata->tg_trigtuple, desc, cols->stage_attnum,
+							   &cols->stage_out);
+		if (old_stage != NULL && new_stage != NULL && strcmp(old_stage, new_stage) == 0)
+			return;
+	}
+
+	rules = GetStageRules();
+	key = ColumnText(newtuple, desc, cols->key_attnum, &cols->key_out);
+	reason = ColumnText(newtuple, desc, cols->reason_attnum, &cols->reason_out);
+
+	if (is_insert)
+		CheckMove(rel, cols, rules, key, NULL, new_stage, !IsBlank(reason));
+
+	WriteHistory(rel, cols, rules, newtuple, key, old_stage, new_stage, reason);
+}
+
+PG_FUNCTION_INFO_V1(stage_guard);
+
+/*
+ * Trigger entry point: BEFORE UPDATE checks moves, AFTER INSERT OR UPDATE
+ * checks entries and records history.
+ */
+Datum
+stage_guard(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+	GuardColumns *cols;
+	TriggerEvent event;
+
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("function \"stage_guard\" was not called by trigger manager")));
+	event = trigdata->tg_event;
+	if (!TRIGGER_FIRED_FOR_ROW(event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("function \"stage_guard\" must be fired for row")));
+	if (!TRIGGER_FIRED_BY_INSERT(event) && !TRIGGER_FIRED_BY_UPDATE(event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("function \"stage_guard\" must be fired for INSERT or UPDATE")));
+	if (TRIGGER_FIRED_BEFORE(event) && TRIGGER_FIRED_BY_INSERT(event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("function \"stage_guard\" must be fired BEFORE UPDATE or AFTER INSERT OR UPDATE"),
+				 errhint("Use retention.enforce_stages() to create both triggers.")));
+
+	cols = GetGuardColumns(fcinfo, trigdata->tg_relation, trigdata->tg_trigger);
+
+	if (TRIGGER_FIRED_BEFORE(event))
+		return PointerGetDatum(GuardBeforeUpdate(trigdata, cols));
+
+	GuardAfter(trigdata, cols);
+	return PointerGetDatum(NULL);
+}
