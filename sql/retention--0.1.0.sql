@@ -475,3 +475,9 @@ SELECT pg_catalog.pg_extension_config_dump('retention.stage_history_id_seq', '')
 ------------------------------------------------------------------------------
 -- (health section: measures, scorecards, observations, the health type and
 -- its aggregates; added below this line)
+
+-- @@ health type: retention.health, its I/O, operators, opclasses, accessors, casts @@
+
+-- @@ health configuration: measures, scorecards, observations, and the health aggregate @@
+
+-- @@ health over time: overrides, snapshots, alerts, views @@

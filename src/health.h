@@ -1,0 +1,62 @@
+/*-------------------------------------------------------------------------
+ *
+ * health.h
+ *	  The retention.health type: a product's health score (0-100), its band,
+ *	  the share of the scorecard's weight that had data (coverage) and the
+ *	  measure that costs the score most.
+ *
+ * Stored as a short varlena whose first byte after the header is a format
+ * version, so that a later release can change the layout and still read
+ * what this one wrote.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef HEALTH_H
+#define HEALTH_H
+
+#include "postgres.h"
+#include "fmgr.h"
+
+#define HEALTH_FORMAT_VERSION	1
+
+/* Bands, in order of increasing health */
+#define HEALTH_BAND_RED		1
+#define HEALTH_BAND_YELLOW	2
+#define HEALTH_BAND_GREEN	3
+
+/* Measure names: [a-z][a-z0-9_]*, at most this many bytes */
+#define HEALTH_MEASURE_NAME_MAX 63
+
+typedef struct HealthData
+{
+	int32		vl_len_;		/* varlena header (do not touch directly!) */
+	uint8		version;		/* HEALTH_FORMAT_VERSION */
+	uint8		band;			/* HEALTH_BAND_* */
+	uint16		unused;			/* always 0 */
+	float8		score;			/* 0..100 */
+	float8		coverage;		/* 0..1 */
+	char		weakest[FLEXIBLE_ARRAY_MEMBER]; /* NUL-terminated; "" if none */
+} HealthData;
+
+#define DatumGetHealthP(X)		((HealthData *) PG_DETOAST_DATUM(X))
+#define PG_GETARG_HEALTH_P(n)	DatumGetHealthP(PG_GETARG_DATUM(n))
+#define PG_RETURN_HEALTH_P(x)	PG_RETURN_POINTER(x)
+
+/*
+ * Build a health value in CurrentMemoryContext; weakest may be NULL.
+ * Raises 22003 for a score or coverage out of range, 22023 for a bad band
+ * or measure name.
+ */
+extern HealthData *MakeHealth(double score, int band, double coverage,
+							  const char *weakest);
+
+/* "red", "yellow" or "green" */
+extern const char *HealthBandName(int band);
+
+/* HEALTH_BAND_* for a band name, or 0 if it is not one */
+extern int	HealthBandFromName(const char *name);
+
+/* Is this a valid measure name ([a-z][a-z0-9_]*, at most 63 bytes)? */
+extern bool HealthMeasureNameIsValid(const char *name);
+
+#endif							/* HEALTH_H */
