@@ -58,6 +58,24 @@ typedef struct GuardColumns
 /* INSERT INTO retention.stage_history, prepared once per session */
 static SPIPlanPtr history_plan = NULL;
 
+/* Name of the last role seen acting, so the history costs no look-up per row */
+static Oid	acting_role_id = InvalidOid;
+static char acting_role_name[NAMEDATALEN];
+
+/* The current user's name, remembered between rows */
+static const char *
+ActingRoleName(void)
+{
+	Oid			userid = GetUserId();
+
+	if (userid != acting_role_id)
+	{
+		strlcpy(acting_role_name, GetUserNameFromId(userid, false), NAMEDATALEN);
+		acting_role_id = userid;
+	}
+	return acting_role_name;
+}
+
 /* Resolve one column argument of the trigger; 0 when the argument is empty */
 static int
 GuardColumn(Relation rel, Trigger *trigger, int argno, bool required)
@@ -274,7 +292,7 @@ WriteHistory(Relation rel, GuardColumns *cols, StageRules *rules,
 	char		nulls[7] = {' ', ' ', ' ', ' ', ' ', ' ', ' '};
 	Oid			save_userid;
 	int			save_sec_context;
-	const char *acting_role = GetUserNameFromId(GetUserId(), false);
+	const char *acting_role = ActingRoleName();
 	int			ret;
 
 	values[0] = ObjectIdGetDatum(RelationGetRelid(rel));
