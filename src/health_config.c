@@ -1,10 +1,427 @@
-/* health_config.c: placeholder until health scoring lands */
+/*-------------------------------------------------------------------------
+ *
+ * health_config.c
+ *	  Load the health configuration (scorecards, their measures and
+ *	  weights) once per session and keep it until one of its tables changes.
+ *
+ * The health aggregate must not query the configuration per row or per
+ * group, so it is read here with SPI, as the owner of the tables, and kept
+ * in a memory context of its own, the same way stage_rules.c keeps the
+ * lifecycle rules.  The relcache callback only bumps a generation counter;
+ * the next caller rebuilds the cache, outside the callback.
+ *
+ * Under REPEATABLE READ or SERIALIZABLE the load reads the transaction's
+ * snapshot, which may predate a change whose invalidation already arrived;
+ * such a load is trusted only until its transaction ends, so a later
+ * transaction reads the change.
+ *
+ * The write-time triggers of the install script refuse bad configuration;
+ * the loader checks again what the scoring relies on, so that a row written
+ * with triggers disabled gives an error instead of a wrong score.
+ *
+ *-------------------------------------------------------------------------
+ */
 #include "postgres.h"
 
+#include <math.h>
+
+#include "access/htup_details.h"
+#include "access/xact.h"
+#include "catalog/pg_class.h"
+#include "common/hashfn.h"
+#include "executor/spi.h"
+#include "miscadmin.h"
+#include "storage/proc.h"
+#include "utils/builtins.h"
+#include "utils/inval.h"
+#include "utils/memutils.h"
+#include "utils/syscache.h"
+
+#include "retention.h"
 #include "health_config.h"
+
+static HealthConfig *config_cache = NULL;
+static MemoryContext config_context = NULL;
+
+/* Tables the cache is built from; InvalidOid until the first load */
+static Oid	watched_measures = InvalidOid;
+static Oid	watched_scorecards = InvalidOid;
+static Oid	watched_card_measures = InvalidOid;
+
+/* Bumped by every relevant invalidation, so a load can tell it raced one */
+static uint64 config_generation = 0;
+static uint64 cache_generation = 0;
+
+/* Set when the cache may be used only in the transaction that loaded it */
+static bool cache_xact_only = false;
+static LocalTransactionId cache_lxid = InvalidLocalTransactionId;
+
+/* Columns of the loading query */
+enum
+{
+	COL_CARD = 1,
+	COL_RED,
+	COL_YELLOW,
+	COL_DROP,
+	COL_MEASURE,
+	COL_ROLLUP,
+	COL_WINDOW,
+	COL_ZERO,
+	COL_FULL,
+	COL_WEIGHT
+};
+
+/* Relcache callback: mark the cache stale if one of its tables changed */
+static void
+HealthConfigInvalidate(Datum arg, Oid relid)
+{
+	if (relid == InvalidOid ||
+		relid == watched_measures ||
+		relid == watched_scorecards ||
+		relid == watched_card_measures)
+		config_generation++;
+}
 
 /* Register the invalidation callback; called once from _PG_init */
 void
 HealthConfigInit(void)
 {
+	CacheRegisterRelcacheCallback(HealthConfigInvalidate, (Datum) 0);
+}
+
+/* Raise the error for a configuration row the scoring cannot use */
+static void
+BadConfig(const char *card, const char *measure, const char *problem)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_RETENTION_INVALID_CONFIG),
+			 measure ?
+			 errmsg("invalid health configuration for measure \"%s\" of scorecard \"%s\"",
+					measure, card) :
+			 errmsg("invalid health configuration for scorecard \"%s\"", card),
+			 errdetail("%s", problem),
+			 errhint("Correct the row; the configuration tables' triggers must stay enabled.")));
+}
+
+/* A double column that must not be null */
+static double
+GetFloat(HeapTuple row, TupleDesc desc, int col, const char *card,
+		 const char *measure)
+{
+	bool		isnull;
+	Datum		value = SPI_getbinval(row, desc, col, &isnull);
+
+	if (isnull)
+		BadConfig(card, measure, psprintf("Column \"%s\" is null.",
+										  SPI_fname(desc, col)));
+	return DatumGetFloat8(value);
+}
+
+/* A text column, or NULL */
+static char *
+GetText(HeapTuple row, TupleDesc desc, int col)
+{
+	bool		isnull;
+	Datum		value = SPI_getbinval(row, desc, col, &isnull);
+
+	return isnull ? NULL : TextDatumGetCString(value);
+}
+
+/* Copy a name into a fixed buffer, refusing one that does not fit */
+static int
+CopyName(char *dest, const char *name, const char *card)
+{
+	size_t		len = strlen(name);
+
+	if (len > HEALTH_MEASURE_NAME_MAX)
+		BadConfig(card, NULL, psprintf("The name \"%s\" is longer than %d bytes.",
+									   name, HEALTH_MEASURE_NAME_MAX));
+	memcpy(dest, name, len + 1);
+	return (int) len;
+}
+
+/* The rollup of a name */
+static HealthRollup
+ParseRollup(const char *rollup, const char *card, const char *measure)
+{
+	static const char *const names[] = {"avg", "sum", "count", "last", "min", "max"};
+	int			i;
+
+	for (i = 0; rollup != NULL && i < (int) lengthof(names); i++)
+		if (strcmp(rollup, names[i]) == 0)
+			return (HealthRollup) i;
+	BadConfig(card, measure, psprintf("The rollup \"%s\" is not one of avg, sum, count, last, min and max.",
+									  rollup ? rollup : "(null)"));
+	return HEALTH_ROLLUP_AVG;	/* keep compiler quiet */
+}
+
+/* Fill one measure of a scorecard from a row of the loading query */
+static void
+LoadMeasure(HealthCardMeasure *m, HeapTuple row, TupleDesc desc,
+			const char *card, const char *measure)
+{
+	bool		isnull;
+	Datum		window;
+
+	m->namelen = CopyName(m->name, measure, card);
+	m->rollup = ParseRollup(GetText(row, desc, COL_ROLLUP), card, measure);
+	window = SPI_getbinval(row, desc, COL_WINDOW, &isnull);
+	if (isnull)
+		BadConfig(card, measure, "The measure does not exist or has no window.");
+	m->window = *DatumGetIntervalP(window);
+	m->zero_at = GetFloat(row, desc, COL_ZERO, card, measure);
+	m->full_at = GetFloat(row, desc, COL_FULL, card, measure);
+	m->weight = GetFloat(row, desc, COL_WEIGHT, card, measure);
+
+	if (m->window.month < 0 || m->window.day < 0 || m->window.time < 0 ||
+		(m->window.month == 0 && m->window.day == 0 && m->window.time == 0))
+		BadConfig(card, measure, "The window must be positive.");
+	if (!isfinite(m->zero_at) || !isfinite(m->full_at) || m->zero_at == m->full_at)
+		BadConfig(card, measure, "zero_at and full_at must be finite and different.");
+	if (!isfinite(m->weight) || m->weight <= 0)
+		BadConfig(card, measure, "The weight must be positive.");
+}
+
+/* Hash of everything a scorecard scores with */
+static uint32
+Fingerprint(const HealthScorecard *card)
+{
+	uint32		h = hash_bytes((const unsigned char *) card->name, card->namelen);
+	int			i;
+
+	h = hash_combine(h, hash_bytes((const unsigned char *) &card->red_below,
+								   sizeof(double) * 4));
+	h = hash_combine(h, (uint32) card->nmeasures);
+	for (i = 0; i < card->nmeasures; i++)
+	{
+		const HealthCardMeasure *m = &card->measures[i];
+
+		h = hash_combine(h, hash_bytes((const unsigned char *) m->name, m->namelen));
+		h = hash_combine(h, (uint32) m->rollup);
+		h = hash_combine(h, hash_bytes((const unsigned char *) &m->window,
+									   sizeof(Interval)));
+		h = hash_combine(h, hash_bytes((const unsigned char *) &m->zero_at,
+									   sizeof(double) * 3));
+	}
+	return h;
+}
+
+/* Build scorecard number "first" (rows first..end-1 of the result) */
+static HealthScorecard *
+LoadScorecard(MemoryContext cxt, uint64 first, uint64 end)
+{
+	TupleDesc	desc = SPI_tuptable->tupdesc;
+	HeapTuple	head = SPI_tuptable->vals[first];
+	char	   *name = GetText(head, desc, COL_CARD);
+	bool		empty = GetText(head, desc, COL_MEASURE) == NULL;
+	int			n = empty ? 0 : (int) (end - first);
+	HealthScorecard *card = MemoryContextAllocZero(cxt, HealthScorecardSize(n));
+	int			i;
+
+	card->namelen = CopyName(card->name, name, name);
+	card->red_below = GetFloat(head, desc, COL_RED, name, NULL);
+	card->yellow_below = GetFloat(head, desc, COL_YELLOW, name, NULL);
+	card->alert_drop = GetFloat(head, desc, COL_DROP, name, NULL);
+	if (!(card->red_below >= 0 && card->red_below <= card->yellow_below &&
+		  card->yellow_below <= 100))
+		BadConfig(name, NULL, "The band edges must satisfy 0 <= red_below <= yellow_below <= 100.");
+
+	card->nmeasures = n;
+	for (i = 0; i < n; i++)
+	{
+		HeapTuple	row = SPI_tuptable->vals[first + i];
+
+		LoadMeasure(&card->measures[i], row, desc, name,
+					GetText(row, desc, COL_MEASURE));
+		card->total_weight += card->measures[i].weight;
+	}
+	card->fingerprint = Fingerprint(card);
+	return card;
+}
+
+/* Read the scorecards and their measures into a new HealthConfig */
+static HealthConfig *
+LoadHealthConfig(MemoryContext cxt, Oid owner)
+{
+	HealthConfig *config = MemoryContextAllocZero(cxt, sizeof(HealthConfig));
+	Oid			save_userid;
+	int			save_sec_context;
+	uint64		first;
+	uint64		i;
+	int			ret;
+
+	config->owner = owner;
+
+	/* Read as the tables' owner: the cache is shared by every role */
+	GetUserIdAndSecContext(&save_userid, &save_sec_context);
+	SetUserIdAndSecContext(owner, save_sec_context |
+						   SECURITY_LOCAL_USERID_CHANGE | SECURITY_NOFORCE_RLS);
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+
+	ret = SPI_execute("SELECT c.name, c.red_below, c.yellow_below, c.alert_drop,"
+					  " sm.measure, m.rollup, m.window_length, m.zero_at, m.full_at,"
+					  " sm.weight"
+					  " FROM retention.scorecards c"
+					  " LEFT JOIN retention.scorecard_measures sm ON sm.scorecard = c.name"
+					  " LEFT JOIN retention.measures m ON m.name = sm.measure"
+					  " ORDER BY c.name COLLATE \"C\", sm.measure COLLATE \"C\"",
+					  true, 0);
+	if (ret != SPI_OK_SELECT)
+		elog(ERROR, "could not read the health configuration: %s",
+			 SPI_result_code_string(ret));
+
+	/* One scorecard per run of rows with the same name */
+	config->cards = MemoryContextAllocZero(cxt, sizeof(HealthScorecard *) *
+										   Max(SPI_processed, 1));
+	first = 0;
+	for (i = 1; i <= SPI_processed; i++)
+	{
+		if (i < SPI_processed &&
+			strcmp(GetText(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, COL_CARD),
+				   GetText(SPI_tuptable->vals[first], SPI_tuptable->tupdesc, COL_CARD)) == 0)
+			continue;
+		config->cards[config->ncards++] = LoadScorecard(cxt, first, i);
+		first = i;
+	}
+
+	SPI_finish();
+	SetUserIdAndSecContext(save_userid, save_sec_context);
+
+	return config;
+}
+
+/* Owner of a relation, from the syscache */
+static Oid
+RelationOwner(Oid relid)
+{
+	HeapTuple	tuple;
+	Oid			owner;
+
+	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	if (!HeapTupleIsValid(tuple))
+		elog(ERROR, "cache lookup failed for relation %u", relid);
+	owner = ((Form_pg_class) GETSTRUCT(tuple))->relowner;
+	ReleaseSysCache(tuple);
+	return owner;
+}
+
+/*
+ * Return the current configuration, reloading it if an invalidation came
+ * since the last load (or the load is one transaction's own).
+ */
+HealthConfig *
+GetHealthConfig(void)
+{
+	MemoryContext cxt;
+	HealthConfig *config;
+	uint64		generation;
+
+	if (config_cache != NULL && cache_generation == config_generation &&
+		(!cache_xact_only || cache_lxid == MyProc->lxid))
+		return config_cache;
+
+	watched_measures = RetentionRelid("measures");
+	watched_scorecards = RetentionRelid("scorecards");
+	watched_card_measures = RetentionRelid("scorecard_measures");
+	if (!OidIsValid(watched_measures) || !OidIsValid(watched_scorecards) ||
+		!OidIsValid(watched_card_measures))
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("extension \"retention\" is not installed in this database"),
+				 errhint("Run CREATE EXTENSION retention.")));
+
+	/*
+	 * Build in a context under the caller's, so that an error leaves nothing
+	 * behind; adopt it into CacheMemoryContext only once it is complete.
+	 */
+	generation = config_generation;
+	cxt = AllocSetContextCreate(CurrentMemoryContext, "retention health config",
+								ALLOCSET_SMALL_SIZES);
+	config = LoadHealthConfig(cxt, RelationOwner(watched_scorecards));
+
+	MemoryContextSetParent(cxt, CacheMemoryContext);
+	if (config_context != NULL)
+		MemoryContextDelete(config_context);
+	config_context = cxt;
+	config_cache = config;
+
+	/* An invalidation that arrived while loading makes the next call reload */
+	cache_generation = generation;
+	cache_xact_only = IsolationUsesXactSnapshot();
+	cache_lxid = MyProc->lxid;
+
+	return config_cache;
+}
+
+/* The scorecard with this name, by binary search, or NULL */
+const HealthScorecard *
+FindScorecard(HealthConfig *config, const char *name, int namelen)
+{
+	int			lo = 0;
+	int			hi = config->ncards - 1;
+
+	while (lo <= hi)
+	{
+		int			mid = lo + (hi - lo) / 2;
+		const HealthScorecard *card = config->cards[mid];
+		int			cmp = memcmp(card->name, name, Min(card->namelen, namelen));
+
+		if (cmp == 0)
+			cmp = card->namelen - namelen;
+		if (cmp == 0)
+			return card;
+		if (cmp < 0)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return NULL;
+}
+
+/* A copy of a scorecard in cxt, safe from later reloads of the cache */
+HealthScorecard *
+CopyScorecard(const HealthScorecard *card, MemoryContext cxt)
+{
+	Size		size = HealthScorecardSize(card->nmeasures);
+	HealthScorecard *copy = MemoryContextAlloc(cxt, size);
+
+	memcpy(copy, card, size);
+	return copy;
+}
+
+/*
+ * A measure's sub-score: clamp(100 * (v - zero_at) / (full_at - zero_at),
+ * 0, 100).  Computed in that order so that round inputs give exact scores.
+ * When full_at - zero_at overflows, the halves of the operands are used.
+ */
+double
+HealthSubScore(const HealthCardMeasure *measure, double value)
+{
+	double		span = measure->full_at - measure->zero_at;
+	double		score;
+
+	if (isfinite(span))
+		score = 100.0 * (value - measure->zero_at) / span;
+	else
+		score = 100.0 * (value / 2 - measure->zero_at / 2) /
+			(measure->full_at / 2 - measure->zero_at / 2);
+
+	if (!(score > 0))
+		return 0;
+	if (score > 100)
+		return 100;
+	return score;
+}
+
+/* The band of a score on a scorecard's edges */
+int
+HealthBandForScore(const HealthScorecard *card, double score)
+{
+	if (score < card->red_below)
+		return HEALTH_BAND_RED;
+	if (score < card->yellow_below)
+		return HEALTH_BAND_YELLOW;
+	return HEALTH_BAND_GREEN;
 }
