@@ -53,7 +53,9 @@ SELECT product_id, score, band, computed_score, computed_band, override_score, o
 SELECT score FROM retention.override_health(2, 75, 'sponsor engaged, renewal call booked', now() + interval '7 days');
 SELECT count(*) FROM retention.health_overrides;
 -- An override in the past is refused; an expired one is ignored.
+\set VERBOSITY terse
 SELECT retention.override_health(2, 10, 'too late', now() - interval '1 second');
+\set VERBOSITY default
 UPDATE retention.health_overrides SET expires_at = now() - interval '1 hour' WHERE product_id = 2;
 SELECT product_id, score, band, override_score FROM retention.product_health WHERE product_id = 2;
 SELECT retention.clear_override(2), retention.clear_override(2);

@@ -1,6 +1,8 @@
 -- health_type: the retention.health type (I/O, order, hashing, accessors,
 -- casts, make_health, min/max, binary I/O)
+SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS retention CASCADE;
+RESET client_min_messages;
 CREATE EXTENSION retention;
 SET search_path = retention, public;
 

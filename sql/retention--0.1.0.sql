@@ -1052,7 +1052,10 @@ CREATE TRIGGER scorecard_measures_changed AFTER INSERT OR UPDATE OR DELETE OR TR
  * Observations: the raw inputs of health, one row per product, measure and
  * moment.  An append-mostly fact table (tens of millions of rows), so no
  * surrogate key: the health queries read it by product and measure over a
- * time window (btree), or scan a time range for every product (BRIN).
+ * time window (btree), or scan a time range for every product (BRIN).  It is
+ * partitioned by time from the start, so that a user can add monthly
+ * partitions and drop old ones; partitions the user creates are ordinary
+ * tables, which pg_dump dumps with their data.
  */
 CREATE TABLE retention.observations (
 	product_id	bigint NOT NULL REFERENCES retention.products (id) ON DELETE CASCADE,
@@ -1060,7 +1063,9 @@ CREATE TABLE retention.observations (
 	observed_at timestamptz NOT NULL,
 	value		double precision
 				CONSTRAINT observations_value_finite CHECK (value NOT IN ('Infinity', '-Infinity', 'NaN'))
-);
+) PARTITION BY RANGE (observed_at);
+-- Everything lands here until you add partitions by time (see README).
+CREATE TABLE retention.observations_default PARTITION OF retention.observations DEFAULT;
 COMMENT ON TABLE retention.observations IS
 	'observed values of health measures per product (usage, survey answers, tickets...)';
 COMMENT ON COLUMN retention.observations.value IS
@@ -1093,6 +1098,7 @@ SELECT pg_catalog.pg_extension_config_dump('retention.measures', 'WHERE NOT buil
 SELECT pg_catalog.pg_extension_config_dump('retention.scorecards', 'WHERE NOT builtin');
 SELECT pg_catalog.pg_extension_config_dump('retention.scorecard_measures', 'WHERE NOT builtin');
 SELECT pg_catalog.pg_extension_config_dump('retention.observations', '');
+SELECT pg_catalog.pg_extension_config_dump('retention.observations_default', '');
 
 /*
  * retention.health(measure, value, observed_at, as_of [, scorecard]): the
