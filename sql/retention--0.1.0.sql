@@ -470,7 +470,7 @@ COMMENT ON FUNCTION retention.my_group_ids() IS
 CREATE FUNCTION retention.handed_over(product bigint)
 	RETURNS boolean
 	AS 'MODULE_PATHNAME', 'handed_over'
-	LANGUAGE C STABLE STRICT PARALLEL RESTRICTED;
+	LANGUAGE C VOLATILE STRICT PARALLEL RESTRICTED;
 COMMENT ON FUNCTION retention.handed_over(bigint) IS
 	'whether the current role moved this product into another group in this transaction';
 

@@ -11,17 +11,26 @@
  * right kind, and refused if not.  Groups come from the session's cache, so
  * placement costs no query.
  *
+ * A rep who moves a product on hands it to another group, often another
+ * rep's.  Row-level security checks the new row of an UPDATE against the
+ * reps' SELECT policy as well, so the transaction remembers the products it
+ * handed over and retention.handed_over(id) lets that policy accept them.
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
 #include "access/htup_details.h"
+#include "access/xact.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "lib/stringinfo.h"
+#include "miscadmin.h"
 #include "nodes/bitmapset.h"
 #include "utils/builtins.h"
+#include "utils/hsearch.h"
+#include "utils/memutils.h"
 #include "utils/rel.h"
 
 #include "retention.h"
@@ -36,6 +45,71 @@ typedef struct PlacementColumns
 	int			type_attnum;
 	int			group_attnum;
 } PlacementColumns;
+
+/* A product this transaction handed over, and the role that moved it */
+typedef struct HandOver
+{
+	int64		product;
+	Oid			role;
+} HandOver;
+
+/* The HandOvers of this transaction; NULL when none */
+static HTAB *handed_over_ids = NULL;
+static bool handed_over_callback = false;
+
+/* Transaction end: the hash table went with TopTransactionContext */
+static void
+HandOverXactCallback(XactEvent event, void *arg)
+{
+	handed_over_ids = NULL;
+}
+
+/* Remember that the current role moved product id into another group */
+static void
+RememberHandOver(int64 id)
+{
+	HandOver	key;
+
+	if (!handed_over_callback)
+	{
+		RegisterXactCallback(HandOverXactCallback, NULL);
+		handed_over_callback = true;
+	}
+	if (handed_over_ids == NULL)
+	{
+		HASHCTL		ctl;
+
+		ctl.keysize = sizeof(HandOver);
+		ctl.entrysize = sizeof(HandOver);
+		ctl.hcxt = TopTransactionContext;
+		handed_over_ids = hash_create("retention handed-over products", 64, &ctl,
+									  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+	}
+	memset(&key, 0, sizeof(key));
+	key.product = id;
+	key.role = GetUserId();
+	(void) hash_search(handed_over_ids, &key, HASH_ENTER, NULL);
+}
+
+PG_FUNCTION_INFO_V1(handed_over);
+
+/*
+ * retention.handed_over(product): did the current role move the product into
+ * another group in this transaction?  The reps' SELECT policy accepts such
+ * rows.
+ */
+Datum
+handed_over(PG_FUNCTION_ARGS)
+{
+	HandOver	key;
+
+	if (handed_over_ids == NULL)
+		PG_RETURN_BOOL(false);
+	memset(&key, 0, sizeof(key));
+	key.product = PG_GETARG_INT64(0);
+	key.role = GetUserId();
+	PG_RETURN_BOOL(hash_search(handed_over_ids, &key, HASH_FIND, NULL) != NULL);
+}
 
 /* Column number by name, or an error naming the column */
 static int
@@ -144,6 +218,7 @@ place_in_group(PG_FUNCTION_ARGS)
 	char	   *stage;
 	char	   *product_type;
 	Datum		group;
+	Datum		id;
 	StageRules *rules;
 	const GroupInfo *current = NULL;
 	int64		chosen;
@@ -179,6 +254,10 @@ place_in_group(PG_FUNCTION_ARGS)
 		fcinfo->flinfo->fn_extra = cols;
 	}
 
+	/* A restored product keeps the group it had, whatever became of it */
+	if (is_insert && IsRestoreLoad())
+		return PointerGetDatum(newtuple);
+
 	stage = TextColumn(newtuple, desc, cols->stage_attnum);
 	if (stage == NULL || !IsGroupKind(stage))
 		return PointerGetDatum(newtuple);
@@ -205,8 +284,8 @@ place_in_group(PG_FUNCTION_ARGS)
 		if (current != NULL && group_set)
 			ereport(ERROR,
 					(errcode(ERRCODE_RETENTION_NO_GROUP),
-					 errmsg("group \"%s\" is not a %s group", current->name, stage),
-					 errdetail("A product in stage \"%s\" belongs in a %s group; \"%s\" is an %s group.",
+					 errmsg("group \"%s\" is not of kind \"%s\"", current->name, stage),
+					 errdetail("A product in stage \"%s\" belongs in a group of kind \"%s\"; group \"%s\" is of kind \"%s\".",
 							   stage, stage, current->name, current->kind),
 					 errhint("Leave group_id unset to place the product by its product type."),
 					 errtablecol(rel, cols->group_attnum)));
@@ -216,10 +295,14 @@ place_in_group(PG_FUNCTION_ARGS)
 	if (product_type == NULL)
 		return PointerGetDatum(newtuple);
 
+	id = heap_getattr(newtuple, cols->id_attnum, desc, &isnull);
 	chosen = ChooseGroup(rel, rules,
-						 DatumGetCString(DirectFunctionCall1(int8out,
-															 heap_getattr(newtuple, cols->id_attnum, desc, &isnull))),
+						 isnull ? "(new)" : DatumGetCString(DirectFunctionCall1(int8out, id)),
 						 stage, product_type);
+
+	if (!is_insert && !isnull &&
+		(current == NULL || current->id != chosen))
+		RememberHandOver(DatumGetInt64(id));
 
 	replcol = cols->group_attnum;
 	replvalue = Int64GetDatum(chosen);

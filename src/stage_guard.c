@@ -23,6 +23,7 @@
 #include "postgres.h"
 
 #include "access/htup_details.h"
+#include "catalog/partition.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
@@ -43,6 +44,8 @@
 typedef struct GuardColumns
 {
 	Oid			relid;
+	Oid			history_relid;	/* the table the history names: for a
+								 * partition, its partitioned table */
 	TupleDesc	tupdesc;		/* to notice a changed row type */
 	int			stage_attnum;
 	int			key_attnum;		/* 0: none */
@@ -141,6 +144,9 @@ GetGuardColumns(FunctionCallInfo fcinfo, Relation rel, Trigger *trigger)
 
 	cols = MemoryContextAllocZero(cxt, sizeof(GuardColumns));
 	cols->relid = RelationGetRelid(rel);
+	cols->history_relid = cols->relid;
+	if (rel->rd_rel->relispartition)
+		cols->history_relid = llast_oid(get_partition_ancestors(cols->relid));
 	cols->tupdesc = desc;
 	cols->stage_attnum = GuardColumn(rel, trigger, 0, true);
 	cols->key_attnum = GuardColumn(rel, trigger, 1, false);
@@ -210,9 +216,9 @@ RowLabel(Relation rel, StageRules *rules, const char *key)
  * A bulk load by a role that bypasses row-level security, with row_security
  * off, is a restore: pg_dump's scripts and pg_restore set exactly that.  Such
  * rows are taken as they are, with their history restored from the dump
- * rather than written again.
+ * rather than written again, and their groups as they were.
  */
-static bool
+bool
 IsRestoreLoad(void)
 {
 	Oid			userid = GetUserId();
@@ -232,6 +238,8 @@ CheckMove(Relation rel, GuardColumns *cols, StageRules *rules,
 {
 	const StageRule *rule;
 	const char *label;
+	const char *reason_column;
+	char	   *hint;
 
 	if (to_stage == NULL)
 		ereport(ERROR,
@@ -271,13 +279,20 @@ CheckMove(Relation rel, GuardColumns *cols, StageRules *rules,
 					 errdetail("The table has no reason column, so this move can never be made."),
 					 errhint("Name a reason column as the third argument of the stage_guard trigger."),
 					 errtablecol(rel, cols->stage_attnum)));
+		reason_column = NameStr(TupleDescAttr(RelationGetDescr(rel),
+											  cols->reason_attnum - 1)->attname);
+		/* retention.move() only moves products */
+		if (RelationGetRelid(rel) == rules->products_relid)
+			hint = psprintf("Set column \"%s\" in the same statement, or call retention.move(product, stage, reason).",
+							reason_column);
+		else
+			hint = psprintf("Set column \"%s\" in the same statement.", reason_column);
 		ereport(ERROR,
 				(errcode(ERRCODE_RETENTION_REASON_REQUIRED),
 				 errmsg("moving %s from stage \"%s\" to stage \"%s\" requires a reason",
 						label, from_stage ? from_stage : "(new)", to_stage),
 				 errdetail("The rule for this move has reason_required set, and the statement gave no reason."),
-				 errhint("Set column \"%s\" in the same statement, or call retention.move(product, stage, reason).",
-						 NameStr(TupleDescAttr(RelationGetDescr(rel), cols->reason_attnum - 1)->attname)),
+				 errhint("%s", hint),
 				 errtablecol(rel, cols->reason_attnum)));
 	}
 }
@@ -295,7 +310,7 @@ WriteHistory(Relation rel, GuardColumns *cols, StageRules *rules,
 	const char *acting_role = ActingRoleName();
 	int			ret;
 
-	values[0] = ObjectIdGetDatum(RelationGetRelid(rel));
+	values[0] = ObjectIdGetDatum(cols->history_relid);
 	if (cols->key_is_integer)
 	{
 		bool		isnull;

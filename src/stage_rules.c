@@ -17,16 +17,19 @@
 #include "postgres.h"
 
 #include "access/htup_details.h"
+#include "access/xact.h"
 #include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
+#include "storage/proc.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/snapmgr.h"
 #include "utils/syscache.h"
 
 #include "retention.h"
@@ -43,6 +46,10 @@ static Oid	watched_history = InvalidOid;
 /* Bumped by every relevant invalidation, so a load can tell it raced one */
 static uint64 rules_generation = 0;
 static uint64 cache_generation = 0;
+
+/* The command that last took in other sessions' invalidations */
+static LocalTransactionId accepted_lxid = InvalidLocalTransactionId;
+static CommandId accepted_cid = InvalidCommandId;
 
 /* Relcache callback: mark the cache stale if one of its tables changed */
 static void
@@ -91,10 +98,18 @@ LoadStageRules(MemoryContext cxt, Oid owner)
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 
+	/*
+	 * Read with a fresh snapshot, as the catalogs are read.  The invalidation
+	 * that makes us reload may come from a change the transaction's own
+	 * snapshot cannot see (repeatable read); a cache built from that snapshot
+	 * would lack the change and stay that way after the transaction ends.
+	 */
+	PushActiveSnapshot(GetLatestSnapshot());
+
 	ret = SPI_execute("SELECT from_stage, to_stage, reason_required"
 					  " FROM retention.transitions"
-					  " ORDER BY from_stage COLLATE \"C\" NULLS FIRST,"
-					  " to_stage COLLATE \"C\"", true, 0);
+					  " ORDER BY from_stage COLLATE pg_catalog.\"C\" NULLS FIRST,"
+					  " to_stage COLLATE pg_catalog.\"C\"", true, 0);
 	if (ret != SPI_OK_SELECT)
 		elog(ERROR, "could not read retention.transitions: %s",
 			 SPI_result_code_string(ret));
@@ -157,6 +172,7 @@ LoadStageRules(MemoryContext cxt, Oid owner)
 		}
 	}
 
+	PopActiveSnapshot();
 	SPI_finish();
 	SetUserIdAndSecContext(save_userid, save_sec_context);
 
@@ -188,6 +204,20 @@ GetStageRules(void)
 	MemoryContext cxt;
 	StageRules *rules;
 	uint64		generation;
+
+	/*
+	 * Whenever the command moves on (each statement, and each history row
+	 * written), take in the changes other sessions have committed: a
+	 * transaction that already holds its locks would otherwise not hear of
+	 * them before it ends, though its next statement (READ COMMITTED) sees
+	 * the new rows.  This costs a read of the shared queue's state.
+	 */
+	if (MyProc->lxid != accepted_lxid || GetCurrentCommandId(false) != accepted_cid)
+	{
+		AcceptInvalidationMessages();
+		accepted_lxid = MyProc->lxid;
+		accepted_cid = GetCurrentCommandId(false);
+	}
 
 	if (rules_cache != NULL && cache_generation == rules_generation)
 		return rules_cache;

@@ -47,4 +47,7 @@ extern const StageRule *FindStageRule(StageRules *rules, const char *from_stage,
 extern char *DescribeNextStages(StageRules *rules, const char *from_stage);
 extern const GroupInfo *FindGroup(StageRules *rules, int64 id);
 
+/* Is this insert part of a restore from pg_dump?  (stage_guard.c) */
+extern bool IsRestoreLoad(void);
+
 #endif							/* STAGE_RULES_H */

@@ -1,0 +1,193 @@
+#!/bin/sh
+# test/tap/dump_restore.sh: pg_dump and restore lose nothing.
+#
+# Builds a database with the extension and data of every kind the lifecycle
+# keeps (deals, reps, groups, products moved through their stages, a stage and
+# a rule of the user's own, a changed built-in rule, a table of the user's own
+# under the generic trigger), dumps it in plain and custom format, restores
+# each into a fresh database (psql -f, pg_restore, pg_restore in a single
+# transaction) and checks that the data, the sequences, the rules and their
+# enforcement came through.
+#
+# Not pg_restore -j: it loads the data of an extension's tables in any order
+# (pg_dump orders them by their foreign keys, but records no dependency
+# between them), so a product can arrive before its group and its deal.
+#
+# Run by prove against a throwaway cluster (PGHOST, PGPORT, PGUSER), e.g.
+#   pg_virtualenv -o extension_destdir=/tmp/inst sh -c 'prove test/tap/dump_restore.sh'
+# Prints TAP; exits non-zero when a test fails.
+
+set -u
+
+SRC=retention_dump_src
+DBS="retention_dump_plain retention_dump_custom retention_dump_single"
+WORK=$(mktemp -d)
+PSQL="psql -X -q -v ON_ERROR_STOP=1"
+export PGTZ=UTC PGDATESTYLE=ISO PGOPTIONS='-c client_min_messages=warning'
+
+tests=0
+failed=0
+
+# ok CONDITION-STATUS DESCRIPTION: print one TAP line
+ok()
+{
+	tests=$((tests + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $tests - $2"
+	else
+		echo "not ok $tests - $2"
+		failed=$((failed + 1))
+	fi
+}
+
+# is HAVE WANT DESCRIPTION
+is()
+{
+	if [ "$1" = "$2" ]; then
+		ok 0 "$3"
+	else
+		ok 1 "$3"
+		echo "#   have: $1"
+		echo "#   want: $2"
+	fi
+}
+
+# sqlstate DB SQL: the SQLSTATE the statement fails with, or OK
+sqlstate()
+{
+	out=$(psql -X -q -v VERBOSITY=sqlstate -d "$1" -c "$2" 2>&1 >/dev/null)
+	if [ -z "$out" ]; then
+		echo OK
+	else
+		echo "$out" | sed -n 's/^ERROR:  \([0-9A-Z]\{5\}\)$/\1/p' | head -n 1
+	fi
+}
+
+# snapshot DB FILE: every table the lifecycle keeps, as sorted text
+snapshot()
+{
+	for t in retention.stages retention.transitions retention.deals retention.reps \
+		retention.groups retention.products retention.stage_history public.my_subscriptions; do
+		echo "-- $t"
+		$PSQL -At -d "$1" -c "SELECT t::text FROM $t t ORDER BY 1"
+	done > "$2"
+}
+
+cleanup()
+{
+	for db in $SRC $DBS; do
+		psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1
+	done
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+echo "1..30"
+
+for db in $SRC $DBS; do
+	psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1
+done
+psql -X -q -d postgres -c "CREATE DATABASE $SRC" >/dev/null
+
+# The source database
+$PSQL -d $SRC >"$WORK/setup.log" 2>&1 <<'EOF'
+CREATE EXTENSION retention;
+INSERT INTO retention.reps (name, email, role_name) VALUES
+	('Rita', 'rita@example.com', 'dump_rita'), ('Ravi', NULL, 'dump_ravi');
+INSERT INTO retention.groups (name, kind, product_types, rep_id) VALUES
+	('onb', 'onboarding', '{crm,erp}', NULL),
+	('ret-crm', 'retention', '{crm}', 1),
+	('ret-erp', 'retention', '{erp}', 2);
+INSERT INTO retention.deals (customer, name, amount, closed_on, owner, details) VALUES
+	('Acme', 'Acme CRM', 1200.50, '2024-01-15', 'sam', '{"seats": 40}'),
+	('Globex', 'Globex ERP', 50000, '2024-02-01', NULL, '{}');
+INSERT INTO retention.products (deal_id, product_type, stage, mrr) VALUES
+	(1, 'crm', 'onboarding', 100), (1, 'crm', 'retention', 50),
+	(2, 'erp', 'onboarding', 900), (2, 'erp', 'retention', NULL);
+UPDATE retention.products SET stage = 'retention' WHERE id IN (1, 3);
+SELECT retention.recycle(2, 'needs training');
+SELECT retention.make_ineligible(4, 'contract terminated');
+-- a group whose kind changed after a product was placed in it: the product
+-- stays where it is, and must be restored there
+INSERT INTO retention.groups (name, kind, product_types, rep_id)
+	VALUES ('ret-legacy', 'retention', '{legacy}', 2);
+INSERT INTO retention.products (deal_id, product_type, stage) VALUES (2, 'legacy', 'retention');
+UPDATE retention.groups SET kind = 'onboarding', product_types = '{}' WHERE name = 'ret-legacy';
+-- a stage and rules of the user's own
+INSERT INTO retention.stages (name, description) VALUES ('paused', 'on hold');
+INSERT INTO retention.transitions (from_stage, to_stage, reason_required) VALUES
+	('retention', 'paused', true), ('paused', 'retention', false),
+	('ineligible', 'retention', true);
+SELECT retention.move(1, 'paused', 'seasonal');
+-- a changed built-in rule and a changed built-in stage
+UPDATE retention.transitions SET reason_required = true
+ WHERE from_stage = 'onboarding' AND to_stage = 'retention';
+UPDATE retention.stages SET description = 'set up and trained' WHERE name = 'onboarding';
+-- a table of the user's own under the generic trigger
+CREATE TABLE public.my_subscriptions (sub_id text PRIMARY KEY, status text NOT NULL, why text, since timestamptz);
+SELECT retention.enforce_stages('public.my_subscriptions', 'status', 'sub_id', 'why', 'since');
+INSERT INTO public.my_subscriptions (sub_id, status) VALUES ('s-1', 'retention'), ('s-2', 'retention');
+UPDATE public.my_subscriptions SET status = 'ineligible', why = 'cancelled' WHERE sub_id = 's-2';
+EOF
+ok $? "the source database is set up"
+
+snapshot $SRC "$WORK/src.txt"
+pg_dump -d $SRC -f "$WORK/plain.sql" 2>"$WORK/dump-plain.log"
+ok $? "pg_dump, plain format"
+pg_dump -d $SRC -Fc -f "$WORK/custom.dump" 2>"$WORK/dump-custom.log"
+ok $? "pg_dump, custom format"
+
+for db in $DBS; do
+	psql -X -q -d postgres -c "CREATE DATABASE $db" >/dev/null
+done
+$PSQL -d retention_dump_plain -f "$WORK/plain.sql" >"$WORK/restore-plain.log" 2>&1
+ok $? "psql -f restores the plain dump without an error"
+pg_restore --exit-on-error -d retention_dump_custom "$WORK/custom.dump" >"$WORK/restore-custom.log" 2>&1
+ok $? "pg_restore restores the custom dump without an error"
+pg_restore --exit-on-error --single-transaction -d retention_dump_single "$WORK/custom.dump" >"$WORK/restore-single.log" 2>&1
+ok $? "pg_restore --single-transaction restores it too"
+
+for db in $DBS; do
+	snapshot $db "$WORK/$db.txt"
+	diff "$WORK/src.txt" "$WORK/$db.txt" >"$WORK/$db.diff"
+	ok $? "$db: every row of every table is as it was"
+	[ -s "$WORK/$db.diff" ] && sed 's/^/#   /' "$WORK/$db.diff" | head -n 20
+done
+
+# What the source holds, counted by hand: 8 rules (5 built-in, one of them
+# changed, and 3 of the user's); 13 history rows (5 product entries, 5
+# product moves, 2 subscription entries and 1 subscription move).
+is "$($PSQL -At -d $SRC -c 'SELECT count(*) FROM retention.transitions')" 8 "source: 8 rules"
+is "$($PSQL -At -d $SRC -c 'SELECT count(*) FROM retention.stage_history')" 13 "source: 13 history rows"
+
+for db in retention_dump_plain retention_dump_single; do
+	is "$($PSQL -At -d $db -c "SELECT string_agg(format('%s>%s:%s:%s', from_stage, to_stage, reason_required, builtin), ' ' ORDER BY from_stage NULLS FIRST, to_stage) FROM retention.transitions")" \
+		">onboarding:f:t >retention:f:t ineligible>retention:t:f onboarding>retention:t:f paused>retention:f:f retention>ineligible:t:t retention>onboarding:t:t retention>paused:t:f" \
+		"$db: the rules, the changed built-in one as changed"
+	is "$($PSQL -At -d $db -c "SELECT description || ':' || builtin FROM retention.stages WHERE name = 'onboarding'")" \
+		"set up and trained:false" "$db: the changed built-in stage as changed"
+	# sequences continue where the source left off
+	is "$($PSQL -At -d $db -c "INSERT INTO retention.products (deal_id, product_type) VALUES (1, 'crm') RETURNING id")" \
+		6 "$db: a new product gets the next id"
+	is "$($PSQL -At -d $db -c "SELECT max(id) FROM retention.stage_history")" 14 \
+		"$db: and its entry the next history id"
+	# the triggers still enforce the rules, the user's rules included
+	is "$(sqlstate $db "UPDATE retention.products SET stage = 'onboarding', stage_reason = 'x' WHERE id = 4")" \
+		RT001 "$db: an illegal move is refused"
+	is "$(sqlstate $db "UPDATE retention.products SET stage = 'retention' WHERE id = 2")" \
+		RT002 "$db: the changed built-in rule still wants a reason"
+	is "$(sqlstate $db "SELECT retention.move(4, 'retention', 'won back')")" \
+		OK "$db: the user's reactivation rule works"
+	is "$(sqlstate $db "UPDATE public.my_subscriptions SET status = 'onboarding', why = 'x' WHERE sub_id = 's-2'")" \
+		RT001 "$db: the user's table is still guarded"
+	is "$(sqlstate $db "UPDATE retention.stage_history SET reason = NULL")" \
+		RT004 "$db: the history is still append-only"
+done
+
+for db in $SRC $DBS; do
+	psql -X -q -d postgres -c "DROP DATABASE $db" >/dev/null 2>&1
+done
+ok $? "the test databases are dropped"
+
+[ "$tests" -eq 30 ] || echo "# ran $tests tests, planned 30"
+[ "$failed" -eq 0 ] && [ "$tests" -eq 30 ]
