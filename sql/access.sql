@@ -199,8 +199,11 @@ UPDATE retention.products SET group_id = 5, mrr = 10 WHERE id = 2 RETURNING id, 
 UPDATE retention.products SET deal_id = 2 WHERE id = 1;
 \echo :LAST_ERROR_SQLSTATE
 DELETE FROM retention.transitions WHERE from_stage = 'ineligible' AND to_stage = 'retention';
+-- the administrator may delete a built-in rule (here undone)
+BEGIN;
 DELETE FROM retention.transitions WHERE from_stage = 'retention' AND to_stage = 'ineligible';
-\echo :LAST_ERROR_SQLSTATE
+SELECT table_name, key FROM retention.config_deletions;
+ROLLBACK;
 INSERT INTO retention.stage_history (table_name, product_id, to_stage)
 	VALUES ('retention.products', 1, 'retention');
 \echo :LAST_ERROR_SQLSTATE

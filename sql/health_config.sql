@@ -69,12 +69,16 @@ SELECT pg_temp.try($$INSERT INTO retention.scorecards (name, red_below, yellow_b
 SELECT pg_temp.try($$INSERT INTO retention.scorecards (name, alert_drop) VALUES ('strict', -5)$$);
 SELECT pg_temp.try($$INSERT INTO retention.scorecards (name) VALUES ('Strict card')$$);
 SELECT pg_temp.try($$UPDATE retention.scorecards SET yellow_below = 30 WHERE name = 'default'$$);
--- Built-in rows cannot be deleted or renamed
+-- Built-in rows cannot be renamed; a measure in use cannot be deleted
 SELECT pg_temp.try($$DELETE FROM retention.measures WHERE name = 'happiness'$$);
 SELECT pg_temp.try($$UPDATE retention.measures SET name = 'mood' WHERE name = 'happiness'$$);
 SELECT pg_temp.try($$DELETE FROM retention.scorecards WHERE name = 'default'$$);
 SELECT pg_temp.try($$UPDATE retention.scorecards SET name = 'standard' WHERE name = 'default'$$);
+-- A built-in weight may be deleted (here undone); the deletion is recorded
+BEGIN;
 SELECT pg_temp.try($$DELETE FROM retention.scorecard_measures WHERE scorecard = 'default' AND measure = 'happiness'$$);
+SELECT table_name, key FROM retention.config_deletions;
+ROLLBACK;
 -- A scorecard naming a measure that does not exist (checked at commit)
 SELECT pg_temp.try($$INSERT INTO retention.scorecard_measures (scorecard, measure, weight) VALUES ('default', 'nope', 1)$$);
 -- A group naming a scorecard that does not exist

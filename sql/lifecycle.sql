@@ -387,11 +387,19 @@ DELETE FROM retention.transitions WHERE from_stage = 'retention' AND to_stage = 
 SELECT id, stage FROM retention.move(2, 'paused', 'again');
 \echo :LAST_ERROR_SQLSTATE
 
--- built-in rules cannot be deleted; a changed one becomes the user's
+-- a built-in rule may be deleted: the deletion is recorded, so that a
+-- restore deletes the seeded row again; taking the key back removes the
+-- record.  A stage still in use cannot be deleted (foreign key).
+BEGIN;
 DELETE FROM retention.transitions WHERE from_stage = 'retention' AND to_stage = 'ineligible';
-\echo :LAST_ERROR_SQLSTATE
+SELECT table_name, key FROM retention.config_deletions ORDER BY table_name, key::text;
+INSERT INTO retention.transitions (from_stage, to_stage, reason_required)
+	VALUES ('retention', 'ineligible', true);
+SELECT count(*) AS deletions FROM retention.config_deletions;
+ROLLBACK;
 DELETE FROM retention.stages WHERE name = 'ineligible';
 \echo :LAST_ERROR_SQLSTATE
+-- a changed built-in rule becomes the user's
 UPDATE retention.transitions SET reason_required = true
  WHERE from_stage = 'onboarding' AND to_stage = 'retention';
 SELECT id, stage FROM retention.recycle(1, 'retrain');

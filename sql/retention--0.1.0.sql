@@ -66,10 +66,25 @@ COMMENT ON FUNCTION retention.append_only() IS
  * next CREATE EXTENSION seeds them again).  A user's change to one makes it
  * the user's own row, which pg_dump keeps; when such a row is restored, the
  * seeded row with the same key takes its values (an UPDATE in place, so that
- * no foreign key ever sees the key missing).  Seeded rows cannot be deleted,
- * since a restore would bring them back.
- * TG_ARGV holds the table's key columns.
+ * no foreign key ever sees the key missing).
+ *
+ * A key that goes away (a row deleted, or a key changed) is written to
+ * retention.config_deletions, which pg_dump keeps too; restoring that row
+ * deletes the seeded row again, so a deleted default stays deleted.  A key
+ * that comes back takes its record away.
  */
+CREATE TABLE retention.config_deletions (
+	table_name	text NOT NULL
+				CONSTRAINT config_deletions_table CHECK (table_name IN
+					('stages', 'transitions', 'measures', 'scorecards', 'scorecard_measures')),
+	key			jsonb NOT NULL,
+	deleted_at	timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	PRIMARY KEY (table_name, key)
+);
+COMMENT ON TABLE retention.config_deletions IS
+	'keys of configuration rows that were deleted, so that a restore deletes their seeded rows again';
+
+-- TG_ARGV holds the table's key columns.
 CREATE FUNCTION retention.builtin_row_guard() RETURNS trigger
 	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 	SET search_path = pg_catalog, pg_temp
@@ -79,14 +94,26 @@ DECLARE
 	sets text;
 	k text;
 	n bigint;
+	old_key jsonb;
+	new_key jsonb;
 BEGIN
-	IF TG_OP = 'DELETE' THEN
-		IF OLD.builtin THEN
-			RAISE EXCEPTION 'cannot delete built-in row of table "%"', TG_TABLE_NAME
-				USING ERRCODE = 'RT005',
-					  DETAIL = 'Built-in rows are part of the extension and come back with every restore.',
-					  HINT = 'Change the row instead; the changed row becomes yours.';
+	IF TG_OP <> 'INSERT' THEN
+		SELECT jsonb_object_agg(a.k, to_jsonb(OLD) -> a.k) INTO old_key FROM unnest(TG_ARGV) a (k);
+	END IF;
+	IF TG_OP <> 'DELETE' THEN
+		SELECT jsonb_object_agg(a.k, to_jsonb(NEW) -> a.k) INTO new_key FROM unnest(TG_ARGV) a (k);
+	END IF;
+	IF old_key IS DISTINCT FROM new_key THEN
+		IF old_key IS NOT NULL THEN
+			INSERT INTO retention.config_deletions (table_name, key)
+			VALUES (TG_TABLE_NAME, old_key) ON CONFLICT DO NOTHING;
 		END IF;
+		IF new_key IS NOT NULL THEN
+			DELETE FROM retention.config_deletions d
+			 WHERE d.table_name = TG_TABLE_NAME AND d.key = new_key;
+		END IF;
+	END IF;
+	IF TG_OP = 'DELETE' THEN
 		RETURN OLD;
 	END IF;
 
@@ -113,7 +140,29 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION retention.builtin_row_guard() IS
-	'trigger: keeps seeded configuration rows safe across pg_dump and restore';
+	'trigger: keeps seeded configuration rows, changed or deleted, as they are across pg_dump and restore';
+
+/*
+ * A deletion record written by anything but builtin_row_guard itself (a
+ * restore, chiefly) deletes the seeded row it names.
+ */
+CREATE FUNCTION retention.config_deletion_apply() RETURNS trigger
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+BEGIN
+	EXECUTE format('DELETE FROM retention.%I t WHERE t.builtin AND to_jsonb(t) @> $1',
+				   NEW.table_name)
+		USING NEW.key;
+	RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION retention.config_deletion_apply() IS
+	'trigger: a restored deletion record deletes the seeded row it names';
+
+CREATE TRIGGER config_deletions_apply AFTER INSERT ON retention.config_deletions
+	FOR EACH ROW WHEN (pg_catalog.pg_trigger_depth() < 1)
+	EXECUTE FUNCTION retention.config_deletion_apply();
 
 ------------------------------------------------------------------------------
 -- Lifecycle: stages and the legal moves between them
@@ -508,12 +557,15 @@ GRANT SELECT ON retention.stages, retention.transitions, retention.groups, reten
 GRANT INSERT, UPDATE, DELETE ON retention.stages, retention.transitions, retention.groups,
 	retention.reps, retention.deals, retention.products TO retention_admin;
 GRANT UPDATE (stage, stage_reason) ON retention.products TO retention_rep;
+GRANT SELECT ON retention.config_deletions TO retention_admin, retention_analyst;
+GRANT INSERT, DELETE ON retention.config_deletions TO retention_admin;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA retention TO retention_admin;
 
 ------------------------------------------------------------------------------
 -- pg_dump: user data and the user's configuration
 ------------------------------------------------------------------------------
 
+SELECT pg_catalog.pg_extension_config_dump('retention.config_deletions', '');
 SELECT pg_catalog.pg_extension_config_dump('retention.stages', 'WHERE NOT builtin');
 SELECT pg_catalog.pg_extension_config_dump('retention.transitions', 'WHERE NOT builtin');
 SELECT pg_catalog.pg_extension_config_dump('retention.deals', '');

@@ -134,9 +134,11 @@ INSERT INTO retention.transitions (from_stage, to_stage, reason_required)
 	VALUES ('onboarding', 'paused', false), ('retention', 'onboarding', false);
 UPDATE retention.transitions SET reason_required = false
  WHERE from_stage OPERATOR(pg_catalog.=) 'retention' AND to_stage OPERATOR(pg_catalog.=) 'ineligible';
+BEGIN;
 DELETE FROM retention.transitions
  WHERE from_stage IS NULL AND to_stage OPERATOR(pg_catalog.=) 'onboarding';
-\echo :LAST_ERROR_SQLSTATE
+SELECT table_name, key FROM retention.config_deletions;
+ROLLBACK;
 SELECT from_stage, to_stage, reason_required, builtin
   FROM retention.transitions ORDER BY from_stage NULLS FIRST, to_stage;
 SELECT id, stage FROM retention.move(3, 'paused');

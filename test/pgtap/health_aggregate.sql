@@ -245,8 +245,8 @@ SELECT throws_ok($$INSERT INTO retention.scorecards (name) VALUES ('S s')$$,
 				 'RT005', NULL, 'a bad scorecard name is refused');
 SELECT throws_ok($$INSERT INTO retention.scorecards (name) VALUES ('empty'); SET CONSTRAINTS ALL IMMEDIATE$$,
 				 'RT005', 'scorecard "empty" has no measures', 'an empty scorecard is refused at commit');
-SELECT throws_ok($$DELETE FROM retention.measures WHERE name = 'happiness'$$,
-				 'RT005', NULL, 'a built-in measure cannot be deleted');
+SELECT throws_ok($$DELETE FROM retention.measures WHERE name = 'happiness'; SET CONSTRAINTS ALL IMMEDIATE$$,
+				 '23503', NULL, 'a measure a scorecard weighs cannot be deleted');
 SELECT throws_ok($$DELETE FROM retention.scorecards WHERE name = 'default'$$,
 				 'RT005', NULL, 'the default scorecard cannot be deleted');
 SELECT lives_ok($$INSERT INTO retention.scorecards (name) VALUES ('ok');

@@ -10,7 +10,7 @@ DROP EXTENSION IF EXISTS retention CASCADE;
 CREATE EXTENSION retention;
 
 BEGIN;
-SELECT plan(132);
+SELECT plan(133);
 
 ------------------------------------------------------------------------------
 -- Tables and columns
@@ -166,11 +166,15 @@ SELECT throws_ok($$DELETE FROM retention.stage_history$$, 'RT004', NULL,
 				 'history rows cannot be deleted');
 SELECT throws_ok($$TRUNCATE retention.stage_history$$, 'RT004', NULL,
 				 'the history cannot be truncated');
-SELECT throws_ok($$DELETE FROM retention.transitions WHERE from_stage = 'retention' AND to_stage = 'ineligible'$$,
-				 'RT005', 'cannot delete built-in row of table "transitions"',
-				 'built-in rules cannot be deleted');
-SELECT throws_ok($$DELETE FROM retention.stages WHERE name = 'onboarding'$$, 'RT005', NULL,
-				 'built-in stages cannot be deleted');
+SAVEPOINT built_in;
+SELECT lives_ok($$DELETE FROM retention.transitions WHERE from_stage = 'retention' AND to_stage = 'ineligible'$$,
+				'a built-in rule may be deleted');
+SELECT results_eq($$SELECT table_name, key FROM retention.config_deletions$$,
+				  $$VALUES ('transitions', '{"from_stage": "retention", "to_stage": "ineligible"}'::jsonb)$$,
+				  'and its deletion is recorded for restores');
+ROLLBACK TO SAVEPOINT built_in;
+SELECT throws_ok($$DELETE FROM retention.stages WHERE name = 'onboarding'$$, '23503', NULL,
+				 'a stage in use cannot be deleted');
 
 -- The history, against a reference written out by hand
 SELECT results_eq(

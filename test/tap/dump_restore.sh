@@ -67,7 +67,10 @@ sqlstate()
 snapshot()
 {
 	for t in retention.stages retention.transitions retention.deals retention.reps \
-		retention.groups retention.products retention.stage_history public.my_subscriptions; do
+		retention.groups retention.products retention.stage_history public.my_subscriptions \
+		retention.config_deletions retention.measures retention.scorecards \
+		retention.scorecard_measures retention.observations retention.health_overrides \
+		retention.health_snapshots; do
 		echo "-- $t"
 		$PSQL -At -d "$1" -c "SELECT t::text FROM $t t ORDER BY 1"
 	done > "$2"
@@ -82,7 +85,7 @@ cleanup()
 }
 trap cleanup EXIT
 
-echo "1..30"
+echo "1..34"
 
 for db in $SRC $DBS; do
 	psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1
@@ -128,6 +131,26 @@ CREATE TABLE public.my_subscriptions (sub_id text PRIMARY KEY, status text NOT N
 SELECT retention.enforce_stages('public.my_subscriptions', 'status', 'sub_id', 'why', 'since');
 INSERT INTO public.my_subscriptions (sub_id, status) VALUES ('s-1', 'retention'), ('s-2', 'retention');
 UPDATE public.my_subscriptions SET status = 'ineligible', why = 'cancelled' WHERE sub_id = 's-2';
+-- a deleted built-in rule: no product may enter retention directly any more
+DELETE FROM retention.transitions WHERE from_stage IS NULL AND to_stage = 'retention';
+-- health: a measure and a scorecard of the user's own, a changed and a
+-- deleted built-in weight, observations, an override and snapshots
+INSERT INTO retention.measures (name, rollup, window_length, zero_at, full_at)
+	VALUES ('logins', 'sum', '14 days', 0, 50);
+BEGIN;
+INSERT INTO retention.scorecards (name, red_below, yellow_below) VALUES ('enterprise', 50, 80);
+INSERT INTO retention.scorecard_measures (scorecard, measure, weight)
+	VALUES ('enterprise', 'usage', 40), ('enterprise', 'logins', 60);
+COMMIT;
+UPDATE retention.groups SET scorecard = 'enterprise' WHERE name = 'ret-erp';
+UPDATE retention.scorecard_measures SET weight = 60 WHERE scorecard = 'default' AND measure = 'usage';
+DELETE FROM retention.scorecard_measures WHERE scorecard = 'default' AND measure = 'support_tickets';
+INSERT INTO retention.observations (product_id, measure, observed_at, value) VALUES
+	(1, 'usage', '2026-02-20 10:00+00', 12), (1, 'happiness', '2026-02-21 10:00+00', 7),
+	(1, 'support_tickets', '2026-02-22 10:00+00', NULL),
+	(3, 'usage', '2026-02-25 10:00+00', 5), (3, 'logins', '2026-02-26 10:00+00', 30);
+SELECT retention.override_health(3, 90, 'renewal signed', now() + interval '30 days');
+SELECT retention.snapshot_health('2026-02-27'), retention.snapshot_health('2026-02-28');
 EOF
 ok $? "the source database is set up"
 
@@ -154,16 +177,16 @@ for db in $DBS; do
 	[ -s "$WORK/$db.diff" ] && sed 's/^/#   /' "$WORK/$db.diff" | head -n 20
 done
 
-# What the source holds, counted by hand: 8 rules (5 built-in, one of them
-# changed, and 3 of the user's); 13 history rows (5 product entries, 5
+# What the source holds, counted by hand: 7 rules (5 built-in, one of them
+# changed and one deleted, and 3 of the user's); 13 history rows (5 product entries, 5
 # product moves, 2 subscription entries and 1 subscription move).
-is "$($PSQL -At -d $SRC -c 'SELECT count(*) FROM retention.transitions')" 8 "source: 8 rules"
+is "$($PSQL -At -d $SRC -c 'SELECT count(*) FROM retention.transitions')" 7 "source: 7 rules"
 is "$($PSQL -At -d $SRC -c 'SELECT count(*) FROM retention.stage_history')" 13 "source: 13 history rows"
 
 for db in retention_dump_plain retention_dump_single; do
 	is "$($PSQL -At -d $db -c "SELECT string_agg(format('%s>%s:%s:%s', from_stage, to_stage, reason_required, builtin), ' ' ORDER BY from_stage NULLS FIRST, to_stage) FROM retention.transitions")" \
-		">onboarding:f:t >retention:f:t ineligible>retention:t:f onboarding>retention:t:f paused>retention:f:f retention>ineligible:t:t retention>onboarding:t:t retention>paused:t:f" \
-		"$db: the rules, the changed built-in one as changed"
+		">onboarding:f:t ineligible>retention:t:f onboarding>retention:t:f paused>retention:f:f retention>ineligible:t:t retention>onboarding:t:t retention>paused:t:f" \
+		"$db: the rules, the changed built-in one as changed, the deleted one gone"
 	is "$($PSQL -At -d $db -c "SELECT description || ':' || builtin FROM retention.stages WHERE name = 'onboarding'")" \
 		"set up and trained:false" "$db: the changed built-in stage as changed"
 	# sequences continue where the source left off
@@ -182,6 +205,16 @@ for db in retention_dump_plain retention_dump_single; do
 		RT001 "$db: the user's table is still guarded"
 	is "$(sqlstate $db "UPDATE retention.stage_history SET reason = NULL")" \
 		RT004 "$db: the history is still append-only"
+	# health as of 2026-03-01, by hand: product 1 on the changed default card
+	# (usage 12 -> 60 at 60, happiness 7 -> 70 at 30; tickets deleted):
+	# (3600 + 2100) / 90 = 63.333..., weakest usage (costs 60*40 against
+	# happiness 30*30); product 3 on "enterprise" (usage 5 ->
+	# 25 at 40, logins 30 -> 60 at 60): (1000 + 3600) / 100 = 46, red (< 50)
+	is "$($PSQL -At -d $db -c "SELECT string_agg(product_id || ' ' || health::text, ', ' ORDER BY product_id) FROM retention.health_as_of('2026-03-01')")" \
+		"1 (63.333333333333336,yellow,1,usage), 3 (46,red,1,usage)" \
+		"$db: health is computed as in the source"
+	is "$($PSQL -At -d $db -c "SELECT string_agg(key->>'measure', ',') FROM retention.config_deletions WHERE table_name = 'scorecard_measures'")" \
+		"support_tickets" "$db: the deleted built-in weight stays deleted"
 done
 
 for db in $SRC $DBS; do
@@ -189,5 +222,5 @@ for db in $SRC $DBS; do
 done
 ok $? "the test databases are dropped"
 
-[ "$tests" -eq 30 ] || echo "# ran $tests tests, planned 30"
-[ "$failed" -eq 0 ] && [ "$tests" -eq 30 ]
+[ "$tests" -eq 34 ] || echo "# ran $tests tests, planned 34"
+[ "$failed" -eq 0 ] && [ "$tests" -eq 34 ]
