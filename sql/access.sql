@@ -74,9 +74,8 @@ DELETE FROM retention.products WHERE id = 1;
 \echo :LAST_ERROR_SQLSTATE
 INSERT INTO retention.products (deal_id, product_type) VALUES (1, 'crm');
 \echo :LAST_ERROR_SQLSTATE
-COPY retention.products (deal_id, product_type) FROM STDIN;
-1	crm
-\.
+\copy retention.products (deal_id, product_type) FROM '/dev/null'
+\echo :LAST_ERROR_SQLSTATE
 TRUNCATE retention.products;
 \echo :LAST_ERROR_SQLSTATE
 -- only stage and stage_reason can be updated

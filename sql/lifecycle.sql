@@ -285,7 +285,7 @@ SELECT id, stage, group_id, stage_reason FROM retention.move(999, 'retention');
 \echo :LAST_ERROR_SQLSTATE
 SELECT id, stage, group_id, stage_reason FROM retention.recycle(11, 'second training round');
 -- recycling a product already in onboarding is no move: no check, no
--- history, but the statement does set stage_reason
+-- history, and the reason stays the one it entered onboarding with
 SELECT id, stage, group_id, stage_reason FROM retention.recycle(11, 'again');
 SELECT id, stage, group_id, stage_reason FROM retention.move(11, 'retention');
 SELECT id, stage, group_id, stage_reason FROM retention.make_ineligible(11, '');
@@ -533,6 +533,25 @@ SELECT id, table_name, product_id, row_key, from_stage, to_stage, reason
 
 DROP VIEW public.lc_products;
 DROP FUNCTION public.lc_sql_move(bigint, text, text), public.lc_plpgsql_move(bigint, text);
+-- The reason belongs to the move that entered the stage: an UPDATE that does
+-- not move the product leaves it as the history has it.
+SELECT id, stage, stage_reason FROM retention.products WHERE id = 1;
+UPDATE retention.products SET stage_reason = 'rewritten' WHERE id = 1
+	RETURNING id, stage, stage_reason;
+UPDATE retention.products SET stage = stage, stage_reason = 'rewritten again' WHERE id = 1
+	RETURNING id, stage, stage_reason;
+
+-- An explicit group that does not exist is left to the foreign key.
+UPDATE retention.products SET group_id = 999999 WHERE id = 1;
+\echo :LAST_ERROR_SQLSTATE
+
+-- A group that holds products keeps its kind.
+UPDATE retention.groups
+   SET kind = 'retention', rep_id = (SELECT min(r.id) FROM retention.reps r)
+ WHERE id = (SELECT group_id FROM retention.products WHERE id = 1);
+\echo :LAST_ERROR_SQLSTATE
+
 DROP TABLE public.my_subscriptions, public.my_accounts, public.my_plain, public.my_parts,
 	public.my_staged;
 DROP EXTENSION retention;
+

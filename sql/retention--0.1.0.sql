@@ -27,6 +27,14 @@ BEGIN
 			USING ERRCODE = 'object_not_in_prerequisite_state',
 				  HINT = 'Drop or rename the existing schema "retention" first.';
 	END IF;
+	-- A schema's owner may drop anything in it, so it must be ours.
+	IF (SELECT n.nspowner FROM pg_catalog.pg_namespace n WHERE n.nspname = 'retention')
+	   IS DISTINCT FROM (SELECT r.oid FROM pg_catalog.pg_roles r WHERE r.rolname = CURRENT_USER) THEN
+		RAISE EXCEPTION 'schema "retention" must be owned by the role that creates the extension'
+			USING ERRCODE = 'object_not_in_prerequisite_state',
+				  DETAIL = 'The owner of a schema can drop or replace every object in it.',
+				  HINT = 'Drop the existing schema "retention", or change its owner first.';
+	END IF;
 END
 $guard$;
 
@@ -300,7 +308,7 @@ COMMENT ON FUNCTION retention.place_in_group() IS
 -- before the product is placed (products_stage_placement), so that an illegal
 -- move is reported as such and not as a missing group.
 CREATE TRIGGER products_stage_guard
-	BEFORE UPDATE OF stage ON retention.products
+	BEFORE UPDATE OF stage, stage_reason ON retention.products
 	FOR EACH ROW EXECUTE FUNCTION retention.stage_guard('stage', 'id', 'stage_reason', 'stage_entered_at');
 CREATE TRIGGER products_stage_placement
 	BEFORE INSERT OR UPDATE OF stage, group_id ON retention.products
@@ -325,6 +333,30 @@ END
 $$;
 COMMENT ON FUNCTION retention.deal_is_permanent() IS
 	'trigger: a product''s deal_id never changes';
+
+-- A group's kind is what placement relies on: it cannot change under products.
+CREATE FUNCTION retention.group_kind_is_stable() RETURNS trigger
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+BEGIN
+	IF NEW.kind IS DISTINCT FROM OLD.kind
+	   AND EXISTS (SELECT FROM retention.products p WHERE p.group_id = OLD.id) THEN
+		RAISE EXCEPTION 'cannot change the kind of group "%" while it holds products', OLD.name
+			USING ERRCODE = 'RT003',
+				  DETAIL = format('Group "%s" is of kind "%s" and products are placed in it for that.',
+								  OLD.name, OLD.kind),
+				  HINT = 'Create a group of the new kind and move the products there.';
+	END IF;
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION retention.group_kind_is_stable() IS
+	'trigger: a group that holds products keeps its kind';
+
+CREATE TRIGGER groups_kind_is_stable
+	BEFORE UPDATE OF kind ON retention.groups
+	FOR EACH ROW EXECUTE FUNCTION retention.group_kind_is_stable();
 
 CREATE TRIGGER products_deal_is_permanent
 	BEFORE UPDATE OF deal_id ON retention.products
@@ -394,9 +426,12 @@ BEGIN
 				  HINT = 'Partition the table by another column.';
 	END IF;
 
-	EXECUTE format('CREATE TRIGGER %I BEFORE UPDATE OF %I ON %s FOR EACH ROW'
+	-- The reason column too: it changes only with a move.
+	EXECUTE format('CREATE TRIGGER %I BEFORE UPDATE OF %s ON %s FOR EACH ROW'
 				   ' EXECUTE FUNCTION retention.stage_guard(%s)',
-				   tname || '_stage_guard', stage_column, target, args);
+				   tname || '_stage_guard',
+				   concat_ws(', ', quote_ident(stage_column), quote_ident(reason_column)),
+				   target, args);
 	EXECUTE format('CREATE TRIGGER %I AFTER INSERT OR UPDATE OF %I ON %s FOR EACH ROW'
 				   ' EXECUTE FUNCTION retention.stage_guard(%s)',
 				   tname || '_stage_history', stage_column, target, args);

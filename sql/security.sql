@@ -209,3 +209,16 @@ DROP FUNCTION public.now(), public.lower(text), public.format(text, VARIADIC tex
 	public.sec_eq_name(name, name), public.sec_eq_int8(bigint, bigint),
 	public.sec_match(text, text), public.sec_agg_step(text, text, text),
 	public.sec_table_trap(), public.sec_trap(text);
+
+-- A pre-existing, empty schema "retention" owned by another role is refused:
+-- its owner could drop or replace anything the extension puts in it.
+DROP EXTENSION IF EXISTS retention CASCADE;
+DROP SCHEMA IF EXISTS retention;
+CREATE ROLE rt_schema_squatter;
+CREATE SCHEMA retention AUTHORIZATION rt_schema_squatter;
+CREATE EXTENSION retention;
+\echo :LAST_ERROR_SQLSTATE
+DROP SCHEMA retention;
+DROP ROLE rt_schema_squatter;
+CREATE EXTENSION retention;
+SELECT count(*) AS stages FROM retention.stages;

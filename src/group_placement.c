@@ -279,6 +279,9 @@ place_in_group(PG_FUNCTION_ARGS)
 	if (!isnull)
 	{
 		current = FindGroup(rules, DatumGetInt64(group));
+		/* No such group: leave it to the foreign key to say so */
+		if (current == NULL && group_set)
+			return PointerGetDatum(newtuple);
 		if (current != NULL && strcmp(current->kind, stage) == 0)
 			return PointerGetDatum(newtuple);
 		if (current != NULL && group_set)

@@ -390,9 +390,28 @@ GuardBeforeUpdate(TriggerData *trigdata, GuardColumns *cols)
 	bool		replnulls[2];
 	int			nrepl = 0;
 
-	/* Not a move: nothing to check, no history */
+	/*
+	 * Not a move: nothing to check, no history.  The reason belongs to the
+	 * move that entered the stage, as the history has it, so it stays too
+	 * (two sessions making the same move must not leave the row with the
+	 * second one's reason and the history with the first one's).
+	 */
 	if (old_stage != NULL && new_stage != NULL && strcmp(old_stage, new_stage) == 0)
-		return newtuple;
+	{
+		bool		isnull;
+		Datum		old_reason;
+
+		if (cols->reason_attnum == 0 ||
+			!bms_is_member(cols->reason_attnum - FirstLowInvalidHeapAttributeNumber,
+						   trigdata->tg_updatedcols))
+			return newtuple;
+		old_reason = heap_getattr(oldtuple, cols->reason_attnum, desc, &isnull);
+		replcols[0] = cols->reason_attnum;
+		replvalues[0] = old_reason;
+		replnulls[0] = isnull;
+		return heap_modify_tuple_by_cols(newtuple, desc, 1, replcols,
+										 replvalues, replnulls);
+	}
 
 	rules = GetStageRules();
 

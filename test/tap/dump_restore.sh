@@ -110,12 +110,12 @@ INSERT INTO retention.products (deal_id, product_type, stage, mrr) VALUES
 UPDATE retention.products SET stage = 'retention' WHERE id IN (1, 3);
 SELECT retention.recycle(2, 'needs training');
 SELECT retention.make_ineligible(4, 'contract terminated');
--- a group whose kind changed after a product was placed in it: the product
--- stays where it is, and must be restored there
+-- a group that no longer takes the product type of a product placed in it:
+-- the product stays where it is, and must be restored there
 INSERT INTO retention.groups (name, kind, product_types, rep_id)
 	VALUES ('ret-legacy', 'retention', '{legacy}', 2);
 INSERT INTO retention.products (deal_id, product_type, stage) VALUES (2, 'legacy', 'retention');
-UPDATE retention.groups SET kind = 'onboarding', product_types = '{}' WHERE name = 'ret-legacy';
+UPDATE retention.groups SET product_types = '{}' WHERE name = 'ret-legacy';
 -- a stage and rules of the user's own
 INSERT INTO retention.stages (name, description) VALUES ('paused', 'on hold');
 INSERT INTO retention.transitions (from_stage, to_stage, reason_required) VALUES

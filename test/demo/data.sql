@@ -1,0 +1,233 @@
+-- test/demo/data.sql: a deterministic demo data set for retention
+--
+-- Six reps and their groups, 300 won deals with the products they yielded,
+-- and six weeks of work on those products: onboarding finished, products
+-- recycled for more training, products lost to churn or terminated
+-- contracts.  Every move goes through the stage triggers (UPDATE,
+-- retention.move, retention.recycle, retention.make_ineligible), so
+-- retention.stage_history is written the way it is for real data; each week
+-- is a transaction of its own.  The same data every time (no random()), and
+-- dates relative to today.  Loads in about a second.
+--
+-- Run it in a database where retention is installed and still empty:
+--     psql -v ON_ERROR_STOP=1 -f test/demo/data.sql
+-- It creates the roles rep_* (one per rep) and cs_ops (who makes the moves).
+
+\set ON_ERROR_STOP on
+
+DO $guard$
+BEGIN
+	IF EXISTS (SELECT FROM retention.deals) OR EXISTS (SELECT FROM retention.reps) THEN
+		RAISE EXCEPTION 'the demo data needs an empty retention installation'
+			USING HINT = 'Run it in a new database: CREATE DATABASE retention_demo.';
+	END IF;
+END
+$guard$;
+
+-- A number in 0 .. m - 1 that depends only on n and salt: the demo's dice.
+CREATE FUNCTION pg_temp.pick(n bigint, salt integer, m integer) RETURNS integer
+	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+	RETURN ((pg_catalog.hashint8(n * 1000 + salt)::bigint + 2147483648) % m)::integer;
+
+-- Roles: one per rep (the role each logs in as), and cs_ops, the customer
+-- success operations user who records the moves below.
+DO $roles$
+DECLARE
+	r text;
+BEGIN
+	FOREACH r IN ARRAY ARRAY['rep_maria', 'rep_kenji', 'rep_priya', 'rep_tom',
+							 'rep_lena', 'rep_omar'] LOOP
+		IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = r) THEN
+			EXECUTE pg_catalog.format('CREATE ROLE %I NOLOGIN IN ROLE retention_rep', r);
+		END IF;
+	END LOOP;
+	IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'cs_ops') THEN
+		CREATE ROLE cs_ops NOLOGIN IN ROLE retention_admin;
+	END IF;
+END
+$roles$;
+
+INSERT INTO retention.reps (id, name, email, role_name) VALUES
+	(1, 'Maria Alvarez', 'maria.alvarez@example.com', 'rep_maria'),
+	(2, 'Kenji Watanabe', 'kenji.watanabe@example.com', 'rep_kenji'),
+	(3, 'Priya Raman', 'priya.raman@example.com', 'rep_priya'),
+	(4, 'Tom Becker', 'tom.becker@example.com', 'rep_tom'),
+	(5, 'Lena Fischer', 'lena.fischer@example.com', 'rep_lena'),
+	(6, 'Omar Haddad', 'omar.haddad@example.com', 'rep_omar');
+
+-- Products are placed by type: one onboarding and one retention group per type.
+INSERT INTO retention.groups (id, name, kind, product_types, rep_id) VALUES
+	(1, 'Platform onboarding', 'onboarding', '{core_platform,analytics}', 5),
+	(2, 'Add-on onboarding', 'onboarding', '{integrations,mobile_app,premium_support}', 6),
+	(3, 'Enterprise platform', 'retention', '{core_platform}', 1),
+	(4, 'Analytics', 'retention', '{analytics}', 2),
+	(5, 'Integrations & mobile', 'retention', '{integrations,mobile_app}', 3),
+	(6, 'Premium support', 'retention', '{premium_support}', 4);
+
+-- 300 deals over 120 customers: each customer's first deal (1 .. 120) is new
+-- business, later ones are expansions; the oldest closed 1.5 years ago.
+CREATE TEMP TABLE demo_deal AS
+SELECT d,
+	   (ARRAY['Acme', 'Globex', 'Initech', 'Umbrella', 'Hooli', 'Vandelay',
+			  'Soylent', 'Wonka', 'Stark', 'Wayne', 'Tyrell', 'Cyberdyne',
+			  'Aperture', 'Oscorp', 'Gringotts', 'Monarch', 'Pied Piper',
+			  'Dunder Mifflin', 'Massive Dynamic', 'Nakatomi'])[(c - 1) % 20 + 1]
+	   || ' ' ||
+	   (ARRAY['Logistics', 'Foods', 'Health', 'Bank', 'Retail', 'Media'])[(c - 1) / 20 + 1]
+	   AS customer,
+	   (ARRAY['enterprise', 'mid-market', 'smb'])[pg_temp.pick(c, 1, 3) + 1] AS segment,
+	   d <= 120 AS new_business,
+	   CURRENT_DATE - (548 - d * 9 / 5 + pg_temp.pick(d, 2, 7)) AS closed_on
+  FROM pg_catalog.generate_series(1, 300) AS d,
+	   LATERAL (SELECT (d * 37) % 120 + 1 AS c) AS customer_no;
+
+-- What each deal sold: new business always the platform, often analytics and
+-- premium support; an expansion one or two add-ons.
+CREATE TEMP TABLE demo_product AS
+SELECT pg_catalog.row_number() OVER (ORDER BY s.d, s.n) AS id, s.*
+  FROM (SELECT dd.d, x.n, x.product_type
+		  FROM demo_deal dd,
+			   LATERAL (VALUES
+				   (1, CASE WHEN dd.new_business THEN 'core_platform'
+							ELSE (ARRAY['analytics', 'integrations', 'mobile_app', 'premium_support'])
+								 [pg_temp.pick(dd.d, 3, 4) + 1] END),
+				   (2, CASE WHEN dd.new_business AND pg_temp.pick(dd.d, 4, 100) < 55 THEN 'analytics'
+							WHEN NOT dd.new_business AND pg_temp.pick(dd.d, 4, 100) < 40
+							THEN (ARRAY['analytics', 'integrations', 'mobile_app', 'premium_support'])
+								 [(pg_temp.pick(dd.d, 3, 4) + 1 + pg_temp.pick(dd.d, 5, 3)) % 4 + 1] END),
+				   (3, CASE WHEN dd.new_business AND pg_temp.pick(dd.d, 6, 100) < 35
+							THEN 'premium_support' END)
+			   ) AS x (n, product_type)
+		 WHERE x.product_type IS NOT NULL) AS s;
+
+ALTER TABLE demo_product ADD COLUMN mrr numeric(14, 2);
+UPDATE demo_product SET mrr = CASE product_type
+	WHEN 'core_platform' THEN 1500 + 100 * pg_temp.pick(id, 7, 40)
+	WHEN 'analytics' THEN 600 + 25 * pg_temp.pick(id, 7, 40)
+	WHEN 'integrations' THEN 300 + 10 * pg_temp.pick(id, 7, 40)
+	WHEN 'mobile_app' THEN 450 + 15 * pg_temp.pick(id, 7, 40)
+	ELSE 250 + 5 * pg_temp.pick(id, 7, 40) END;
+
+-- A deal's amount is a year of what it sold; details hold what was agreed.
+INSERT INTO retention.deals (id, customer, name, amount, closed_on, owner, details, created_at)
+SELECT dd.d, dd.customer,
+	   CASE WHEN dd.new_business THEN 'New business' ELSE 'Expansion' END
+	   || ', ' || pg_catalog.to_char(dd.closed_on, 'Mon YYYY'),
+	   12 * (SELECT sum(p.mrr) FROM demo_product p WHERE p.d = dd.d),
+	   dd.closed_on,
+	   (ARRAY['Dana Kim', 'Luis Ortega', 'Sophie Martin', 'Ade Okafor'])[pg_temp.pick(dd.d, 8, 4) + 1],
+	   pg_catalog.jsonb_build_object(
+		   'segment', dd.segment,
+		   'seats', 10 * (1 + pg_temp.pick(dd.d, 9, 30)),
+		   'requirements', pg_catalog.jsonb_build_array(
+			   (ARRAY['SSO via Okta', 'Salesforce sync', 'EU data residency',
+					  '99.9% uptime SLA', 'Quarterly business reviews',
+					  'Custom dashboards'])[pg_temp.pick(dd.d, 10, 6) + 1],
+			   (ARRAY['Admin training for 5', 'Data import from legacy CRM',
+					  'Dedicated CSM', 'Audit log export'])[pg_temp.pick(dd.d, 11, 4) + 1])),
+	   dd.closed_on + time '17:00'
+  FROM demo_deal dd
+ ORDER BY dd.d;
+
+-- Products enter the lifecycle in onboarding, except support plans and part
+-- of the expansions (customers already trained), which go straight to
+-- retention.  The triggers place each in its group and record the entry.
+INSERT INTO retention.products (id, deal_id, customer, product_type, mrr, stage,
+								created_at, stage_entered_at)
+SELECT p.id, p.d, dd.customer, p.product_type, p.mrr,
+	   CASE WHEN p.product_type = 'premium_support'
+				 OR (NOT dd.new_business AND pg_temp.pick(p.id, 12, 100) < 30)
+			THEN 'retention' ELSE 'onboarding' END,
+	   t.created_at, t.created_at
+  FROM demo_product p
+  JOIN demo_deal dd ON dd.d = p.d,
+	   LATERAL (SELECT LEAST(pg_catalog.now(),
+							 (dd.closed_on + (2 + pg_temp.pick(p.id, 13, 6)) * interval '1 day'
+							  + time '09:00' + pg_temp.pick(p.id, 14, 480) * interval '1 minute')::timestamptz)
+			   AS created_at) AS t
+ ORDER BY p.id;
+
+-- The rows above chose their own ids: move the sequences past them.
+DO $sequences$
+BEGIN
+	PERFORM pg_catalog.setval(pg_catalog.pg_get_serial_sequence('retention.reps', 'id'),
+							  (SELECT max(id) FROM retention.reps));
+	PERFORM pg_catalog.setval(pg_catalog.pg_get_serial_sequence('retention.groups', 'id'),
+							  (SELECT max(id) FROM retention.groups));
+	PERFORM pg_catalog.setval(pg_catalog.pg_get_serial_sequence('retention.deals', 'id'),
+							  (SELECT max(id) FROM retention.deals));
+	PERFORM pg_catalog.setval(pg_catalog.pg_get_serial_sequence('retention.products', 'id'),
+							  (SELECT max(id) FROM retention.products));
+END
+$sequences$;
+
+-- Six weeks of work, one transaction a week, made by cs_ops.
+SET ROLE cs_ops;
+DO $weeks$
+DECLARE
+	week integer;
+	p record;
+BEGIN
+	FOR week IN 1 .. 6 LOOP
+		-- Onboarding finished: products in onboarding for more than 45 days
+		-- move on, a share of them each week (a plain UPDATE).
+		UPDATE retention.products
+		   SET stage = 'retention'
+		 WHERE stage = 'onboarding'
+		   AND stage_reason IS NULL
+		   AND created_at < pg_catalog.now() - interval '45 days'
+		   AND pg_temp.pick(id, 20 + week, 100) < 45;
+
+		-- Recycled products back from their extra training (retention.move).
+		FOR p IN SELECT id FROM retention.products
+				  WHERE stage = 'onboarding' AND stage_reason IS NOT NULL
+					AND pg_temp.pick(id, 30 + week, 100) < 50
+				  ORDER BY id LOOP
+			PERFORM retention.move(p.id, 'retention', 'extra training completed');
+		END LOOP;
+
+		-- A few products go back to onboarding (retention.recycle).
+		FOR p IN SELECT id FROM retention.products
+				  WHERE stage = 'retention' AND product_type <> 'premium_support'
+					AND pg_temp.pick(id, 40 + week, 1000) < 25
+				  ORDER BY id LOOP
+			PERFORM retention.recycle(p.id,
+				(ARRAY['new admin team needs training',
+					   'SSO broken after identity provider change',
+					   'usage dropped: re-onboard the team',
+					   'data migration to redo',
+					   'rollout to new departments'])[pg_temp.pick(p.id, 50 + week, 5) + 1]);
+		END LOOP;
+
+		-- A few are lost (retention.make_ineligible).
+		FOR p IN SELECT id FROM retention.products
+				  WHERE stage = 'retention'
+					AND pg_temp.pick(id, 60 + week, 1000) < 20
+				  ORDER BY id LOOP
+			PERFORM retention.make_ineligible(p.id,
+				(ARRAY['churned: moved to a competitor',
+					   'churned: moved to a competitor',
+					   'churned: moved to a competitor',
+					   'churned: product not adopted',
+					   'churned: product not adopted',
+					   'contract terminated: budget cuts',
+					   'contract terminated: budget cuts',
+					   'contract terminated: company acquired',
+					   'contract terminated: company acquired',
+					   'other: duplicate purchase'])[pg_temp.pick(p.id, 70 + week, 10) + 1]);
+		END LOOP;
+
+		COMMIT;
+	END LOOP;
+END
+$weeks$;
+RESET ROLE;
+
+-- @@ health data @@
+-- Reserved for the health measures, scorecards and observations the
+-- report's health section reads (see "@@ health figures @@" in
+-- test/demo/report.sql).
+
+DROP TABLE demo_deal, demo_product;
+DROP FUNCTION pg_temp.pick(bigint, integer, integer);
+ANALYZE retention.deals, retention.products, retention.stage_history;

@@ -1,0 +1,109 @@
+-- test/demo/report.sql: the demo's report over retention's tables
+--
+-- Run it after test/demo/data.sql (or over your own data):
+--     psql -X -q -f test/demo/report.sql
+
+\set ON_ERROR_STOP on
+\pset footer off
+\pset null '-'
+\pset linestyle unicode
+\pset border 2
+\pset numericlocale on
+
+SELECT pg_catalog.format('%s deals, %s products in %s groups, %s moves recorded',
+						 (SELECT count(*) FROM retention.deals),
+						 (SELECT count(*) FROM retention.products),
+						 (SELECT count(*) FROM retention.groups),
+						 (SELECT count(*) FROM retention.stage_history)) AS totals \gset
+\echo
+\echo 'retention demo report:' :totals
+
+\echo
+\echo '1. Products per stage and group'
+\echo '   Each product is placed by its type in the onboarding or retention group'
+\echo '   of its stage; a product made ineligible stays in its last group.'
+SELECT coalesce(g.name, 'All groups') AS "group",
+	   g.kind,
+	   r.name AS rep,
+	   count(*) FILTER (WHERE p.stage = 'onboarding') AS onboarding,
+	   count(*) FILTER (WHERE p.stage = 'retention') AS retention,
+	   count(*) FILTER (WHERE p.stage = 'ineligible') AS ineligible,
+	   count(*) AS total
+  FROM retention.products p
+  LEFT JOIN retention.groups g ON g.id = p.group_id
+  LEFT JOIN retention.reps r ON r.id = g.rep_id
+ GROUP BY ROLLUP ((g.id, g.name, g.kind, r.name))
+ ORDER BY GROUPING(g.id), g.kind, g.name;
+
+\echo
+\echo '2. Each rep''s book'
+\echo '   Under care: products not ineligible; deal amount counts each deal once.'
+SELECT r.name AS rep,
+	   pg_catalog.string_agg(DISTINCT g.name, ', ') AS "groups",
+	   count(p.id) AS products,
+	   count(*) FILTER (WHERE p.stage = 'onboarding') AS onboarding,
+	   count(*) FILTER (WHERE p.stage = 'retention') AS retention,
+	   count(*) FILTER (WHERE p.stage = 'ineligible') AS ineligible,
+	   (SELECT round(sum(d.amount))
+		  FROM retention.deals d
+		 WHERE d.id IN (SELECT c.deal_id
+						  FROM retention.products c
+						  JOIN retention.groups cg ON cg.id = c.group_id
+						 WHERE cg.rep_id = r.id AND c.stage <> 'ineligible')) AS "deal amount under care",
+	   round(sum(p.mrr) FILTER (WHERE p.stage <> 'ineligible')) AS "MRR under care"
+  FROM retention.reps r
+  LEFT JOIN retention.groups g ON g.rep_id = r.id
+  LEFT JOIN retention.products p ON p.group_id = g.id
+ GROUP BY r.id, r.name
+ ORDER BY r.name;
+
+\echo
+\echo '3. Latest moves (retention.stage_history, written by the stage triggers)'
+SELECT pg_catalog.to_char(h.changed_at, 'YYYY-MM-DD HH24:MI') AS "when",
+	   h.product_id AS product,
+	   p.customer,
+	   coalesce(h.from_stage, '(new)') || ' → ' || h.to_stage AS move,
+	   h.reason,
+	   h.acting_role AS "by"
+  FROM retention.stage_history h
+  LEFT JOIN retention.products p ON p.id = h.product_id
+ ORDER BY h.id DESC
+ LIMIT 12;
+
+\echo
+\echo '4. Why products went back to onboarding or left'
+SELECT h.from_stage || ' → ' || h.to_stage AS move,
+	   h.reason,
+	   count(*) AS products
+  FROM retention.stage_history h
+ WHERE h.to_stage IN ('onboarding', 'ineligible') AND h.from_stage IS NOT NULL
+ GROUP BY h.from_stage, h.to_stage, h.reason
+ ORDER BY h.to_stage, count(*) DESC, h.reason;
+
+-- @@ health figures @@
+-- Reserved for the health section (scores, bands, coverage and trends per
+-- product, group and rep), added once the health aggregate lands, as
+-- section 5; the illegal move below then becomes section 6.  Its data goes
+-- in at the "@@ health data @@" mark of test/demo/data.sql.
+
+\echo
+\echo '5. An illegal move, refused'
+\echo '   "ineligible" is terminal: no rule of retention.transitions leads out of it.'
+SELECT min(p.id) AS lost_product,
+	   pg_catalog.format('UPDATE retention.products SET stage = %L WHERE id = %s;',
+						 'retention', min(p.id)) AS illegal_move
+  FROM retention.products p
+ WHERE p.stage = 'ineligible' \gset
+\echo '  ' :illegal_move
+\echo
+\set ON_ERROR_STOP off
+\set VERBOSITY verbose
+:illegal_move
+\set VERBOSITY default
+\set ON_ERROR_STOP on
+\echo
+\echo '   Nothing changed:'
+SELECT p.id AS product, p.stage, p.stage_reason AS reason,
+	   (SELECT count(*) FROM retention.stage_history h WHERE h.product_id = p.id) AS "moves recorded"
+  FROM retention.products p
+ WHERE p.id = :lost_product;
