@@ -28,6 +28,7 @@
 #include "lib/stringinfo.h"
 #include "miscadmin.h"
 #include "nodes/bitmapset.h"
+#include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/hsearch.h"
 #include "utils/memutils.h"
@@ -303,8 +304,10 @@ place_in_group(PG_FUNCTION_ARGS)
 						 isnull ? "(new)" : DatumGetCString(DirectFunctionCall1(int8out, id)),
 						 stage, product_type);
 
+	/* Only roles that row-level security applies to need the record */
 	if (!is_insert && !isnull &&
-		(current == NULL || current->id != chosen))
+		(current == NULL || current->id != chosen) &&
+		!superuser() && !has_bypassrls_privilege(GetUserId()))
 		RememberHandOver(DatumGetInt64(id));
 
 	replcol = cols->group_attnum;

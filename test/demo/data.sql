@@ -223,11 +223,68 @@ END
 $weeks$;
 RESET ROLE;
 
--- @@ health data @@
--- Reserved for the health measures, scorecards and observations the
--- report's health section reads (see "@@ health figures @@" in
--- test/demo/report.sql).
+-- Health.  A scorecard of its own for the enterprise platform (happiness
+-- weighs more, the bands are stricter); the other groups use "default".
+BEGIN;
+INSERT INTO retention.scorecards (name, red_below, yellow_below, alert_drop, description)
+	VALUES ('enterprise', 50, 75, 8, 'enterprise platform accounts: happiness first, stricter bands');
+INSERT INTO retention.scorecard_measures (scorecard, measure, weight) VALUES
+	('enterprise', 'usage', 40), ('enterprise', 'happiness', 40), ('enterprise', 'support_tickets', 20);
+COMMIT;
+UPDATE retention.groups SET scorecard = 'enterprise' WHERE name = 'Enterprise platform';
 
-DROP TABLE demo_deal, demo_product;
+-- Observations over the last 90 days for every product still under care.
+-- One product in seven is slipping: its usage falls toward today, its
+-- surveys are poor and it opens more tickets.
+CREATE TEMP TABLE demo_health AS
+SELECT p.id,
+	   pg_temp.pick(p.id, 81, 7) = 0 AS slipping,
+	   4 + pg_temp.pick(p.id, 80, 21) AS base_usage
+  FROM retention.products p
+ WHERE p.stage <> 'ineligible';
+
+INSERT INTO retention.observations (product_id, measure, observed_at, value)
+SELECT h.id, 'usage', CURRENT_DATE - d + time '18:00',
+	   CASE WHEN h.slipping THEN round(h.base_usage * (0.15 + 0.85 * d / 90.0), 1)
+			ELSE h.base_usage + pg_temp.pick(h.id * 100 + d, 82, 5) - 2 END
+  FROM demo_health h, pg_catalog.generate_series(1, 90) AS d
+UNION ALL
+SELECT h.id, 'happiness', CURRENT_DATE - d + time '11:00',
+	   CASE WHEN h.slipping THEN 2 + pg_temp.pick(h.id * 100 + d, 83, 5)
+			ELSE 6 + pg_temp.pick(h.id * 100 + d, 83, 5) END
+  FROM demo_health h, (VALUES (4), (34), (64)) AS s (d)
+ WHERE pg_temp.pick(h.id * 100 + d, 84, 10) < 8
+UNION ALL
+SELECT h.id, 'support_tickets', CURRENT_DATE - (1 + pg_temp.pick(h.id * 100 + t, 85, 60)) + time '14:00', NULL
+  FROM demo_health h,
+	   LATERAL pg_catalog.generate_series(1, CASE WHEN h.slipping THEN 8 + pg_temp.pick(h.id, 86, 10)
+											  ELSE pg_temp.pick(h.id, 86, 7) END) AS t;
+
+-- Yesterday two healthy accounts ran into trouble: a poor survey answer and
+-- a burst of tickets.  Yesterday's snapshot (taken by the report) raises
+-- their alerts.
+INSERT INTO retention.observations (product_id, measure, observed_at, value)
+SELECT h.id, m.measure, CURRENT_DATE - 1 + time '15:00' + t * interval '1 minute', m.value
+  FROM (SELECT min(h.id) AS id
+		  FROM demo_health h JOIN retention.products p ON p.id = h.id
+		 WHERE NOT h.slipping AND p.stage = 'retention'
+		 GROUP BY p.group_id ORDER BY min(h.id) LIMIT 2) AS h,
+	   (VALUES ('happiness', 1.0, 1), ('support_tickets', NULL, 9)) AS m (measure, value, n),
+	   LATERAL pg_catalog.generate_series(1, m.n) AS t;
+
+-- A hand-set score: the account team has the sponsor's word on renewal.
+SELECT retention.override_health(min(h.id), 72, 'executive sponsor confirmed renewal',
+								 CURRENT_DATE + 30)
+  FROM demo_health h
+  JOIN retention.products p ON p.id = h.id
+ WHERE h.slipping AND p.stage = 'retention';
+
+-- Two weeks of daily snapshots, as pg_cron would have taken them, up to
+-- two days ago (the report takes yesterday's and shows its alerts).
+SELECT sum(retention.snapshot_health(CURRENT_DATE - d)) AS snapshots
+  FROM pg_catalog.generate_series(15, 2, -1) AS d \gset
+
+DROP TABLE demo_deal, demo_product, demo_health;
 DROP FUNCTION pg_temp.pick(bigint, integer, integer);
-ANALYZE retention.deals, retention.products, retention.stage_history;
+ANALYZE retention.deals, retention.products, retention.stage_history, retention.observations,
+	retention.health_snapshots;

@@ -80,14 +80,57 @@ SELECT h.from_stage || ' → ' || h.to_stage AS move,
  GROUP BY h.from_stage, h.to_stage, h.reason
  ORDER BY h.to_stage, count(*) DESC, h.reason;
 
--- @@ health figures @@
--- Reserved for the health section (scores, bands, coverage and trends per
--- product, group and rep), added once the health aggregate lands, as
--- section 5; the illegal move below then becomes section 6.  Its data goes
--- in at the "@@ health data @@" mark of test/demo/data.sql.
+\echo
+\echo '5. Health'
+\echo '   Usage (avg over 30 days), happiness (last survey in 90 days) and support'
+\echo '   tickets (count over 30 days) make a 0-100 score per product; the'
+\echo '   Enterprise platform group weighs them with its own scorecard.'
+\echo
+\echo '5a. Per group (retention.group_health)'
+SELECT group_name AS "group", rep, products, scored,
+	   round(mean_score::numeric, 1) AS "mean score",
+	   round(min_score::numeric, 1) AS "min score",
+	   red, yellow, green
+  FROM retention.group_health
+ WHERE kind = 'retention'
+ ORDER BY group_name;
 
 \echo
-\echo '5. An illegal move, refused'
+\echo '5b. Per rep (retention.rep_book)'
+SELECT rep, products, round(mean_score::numeric, 1) AS "mean score",
+	   red, yellow, green, round(deal_amount) AS "deal amount", round(mrr) AS mrr
+  FROM retention.rep_book
+ ORDER BY rep;
+
+\echo
+\echo '5c. At risk (retention.at_risk): red, or down by alert_drop points since the last snapshot'
+SELECT product_id AS product, customer, product_type, group_name AS "group",
+	   round(score::numeric, 1) AS score, band,
+	   round(coverage::numeric, 2) AS coverage,
+	   weakest_measure AS "pulled down by", trend,
+	   round(previous_score::numeric, 1) AS previous
+  FROM retention.at_risk
+ ORDER BY score, product_id
+ LIMIT 10;
+SELECT count(*) AS at_risk FROM retention.at_risk \gset
+\echo '  ' :at_risk 'products at risk in all.'
+
+\echo
+\echo '5d. A hand-set score (retention.override_health): shown beside the computed one'
+SELECT product_id AS product, customer, round(score::numeric, 1) AS score, band,
+	   round(computed_score::numeric, 1) AS computed, computed_band,
+	   override_reason AS reason, override_expires_at::date AS until
+  FROM retention.product_health
+ WHERE override_score IS NOT NULL
+ ORDER BY product_id;
+
+\echo
+\echo '5e. Yesterday''s snapshot, with its alerts (LISTEN retention_health_alert)'
+LISTEN retention_health_alert;
+SELECT retention.snapshot_health(CURRENT_DATE - 1) AS "products recorded";
+UNLISTEN retention_health_alert;
+
+\echo '6. An illegal move, refused'
 \echo '   "ineligible" is terminal: no rule of retention.transitions leads out of it.'
 SELECT min(p.id) AS lost_product,
 	   pg_catalog.format('UPDATE retention.products SET stage = %L WHERE id = %s;',
