@@ -1,6 +1,8 @@
 -- Health over time: overrides, snapshots (idempotent), trend, and the views.
 SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS retention CASCADE;
+DROP ROLE IF EXISTS ann_rt;
+DROP ROLE IF EXISTS ben_rt;
 CREATE EXTENSION retention;
 RESET client_min_messages;
 
@@ -117,3 +119,25 @@ SELECT product_id, as_of = CURRENT_DATE AS today, health, score, band, overridde
   FROM retention.health_snapshots WHERE as_of >= '2026-04-06' ORDER BY product_id, as_of;
 SELECT retention.snapshot_health(NULL);
 RESET TIME ZONE;
+
+-- The views respect the reader's row-level security: Ann, rep of CRM
+-- accounts, sees products 1 and 2 only; the groups and reps she sees count
+-- only those.  Ben sees product 3.
+CREATE ROLE ann_rt IN ROLE retention_rep;
+CREATE ROLE ben_rt IN ROLE retention_rep;
+SET ROLE ann_rt;
+SELECT product_id, score, band FROM retention.product_health ORDER BY product_id;
+SELECT group_name, products, scored, mean_score FROM retention.group_health ORDER BY group_id;
+SELECT rep, products, mean_score, deal_amount FROM retention.rep_book ORDER BY rep_id;
+SELECT product_id FROM retention.at_risk ORDER BY product_id;
+SELECT DISTINCT product_id FROM retention.health_snapshots ORDER BY product_id;
+SELECT DISTINCT product_id FROM retention.observations ORDER BY product_id;
+-- and she cannot write health
+SELECT retention.override_health(1, 90, 'mine', now() + interval '1 day');
+SELECT retention.snapshot_health('2026-05-01');
+RESET ROLE;
+SET ROLE ben_rt;
+SELECT product_id, score, band FROM retention.product_health ORDER BY product_id;
+RESET ROLE;
+DROP ROLE ann_rt;
+DROP ROLE ben_rt;
