@@ -273,11 +273,11 @@ SELECT h.id, m.measure, CURRENT_DATE - 1 + time '15:00' + t * interval '1 minute
 	   LATERAL pg_catalog.generate_series(1, m.n) AS t;
 
 -- A hand-set score: the account team has the sponsor's word on renewal.
-SELECT retention.override_health(min(h.id), 72, 'executive sponsor confirmed renewal',
-								 CURRENT_DATE + 30)
+SELECT (retention.override_health(min(h.id), 72, 'executive sponsor confirmed renewal',
+								  CURRENT_DATE + 30)).product_id AS overridden
   FROM demo_health h
   JOIN retention.products p ON p.id = h.id
- WHERE h.slipping AND p.stage = 'retention';
+ WHERE h.slipping AND p.stage = 'retention' \gset
 
 -- Two weeks of daily snapshots, as pg_cron would have taken them, up to
 -- two days ago (the report takes yesterday's and shows its alerts).
