@@ -1153,6 +1153,8 @@ CREATE TABLE retention.observations (
 ) PARTITION BY RANGE (observed_at);
 -- Everything lands here until you add partitions by time (see README).
 CREATE TABLE retention.observations_default PARTITION OF retention.observations DEFAULT;
+COMMENT ON TABLE retention.observations_default IS
+	'the observations no partition by time takes (all of them, until you add partitions)';
 COMMENT ON TABLE retention.observations IS
 	'observed values of health measures per product (usage, survey answers, tickets...)';
 COMMENT ON COLUMN retention.observations.value IS
