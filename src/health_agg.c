@@ -8,10 +8,12 @@
  * The scorecard is looked up once per query (per function call site) in the
  * session's configuration cache and copied into the call site's fn_extra,
  * so a reload of the cache never leaves a state pointing at freed memory.
- * Each group's state holds, for each measure of its scorecard, the lower end
- * of the measure's window and a fixed set of running figures; a row costs a
- * name comparison (the last matching measure is tried first), two
- * timestamp comparisons and a few additions.
+ * Each group's state holds, for each measure of its scorecard, just the two
+ * figures its rollup needs (16 bytes), and points at the windows of its
+ * as_of, computed once per call site: with 100,000 groups the states are
+ * what falls out of the CPU's caches, so they are kept small.  A row costs a
+ * name comparison (the last matching measure is tried first), two timestamp
+ * comparisons and an addition or a comparison.
  *
  * The state is internal; it is serialized for parallel query with a format
  * version byte first, and the scorecard is named in it and resolved again on
@@ -38,29 +40,40 @@
 /* The scorecard every row uses in the 4-argument form */
 #define DEFAULT_SCORECARD	"default"
 
-/* Running figures of one measure within a group */
+/*
+ * Running figures of one measure within a group, by rollup:
+ *	count: n = rows in the window (NULL values too)
+ *	avg, sum: n = values, v = their sum
+ *	min, max: n = values, v = the smallest / largest
+ *	last: n = observed_at of the latest value (NO_LAST if none), v = value
+ */
 typedef struct MeasureAcc
 {
-	TimestampTz lower;			/* rows need lower < observed_at <= as_of */
-	int64		nrows;			/* rows in the window, NULL values too */
-	int64		nvalues;		/* non-NULL values in the window */
-	double		sum;
-	double		min;
-	double		max;
-	TimestampTz last_at;		/* latest observed_at with a value ... */
-	double		last_value;		/* ... and its value (largest on a tie) */
+	double		v;
+	int64		n;
 } MeasureAcc;
 
-/* Bytes of one MeasureAcc in the serialized state (lower is not sent) */
-#define ACC_WIRE_SIZE	(7 * 8)
+#define NO_LAST		DT_NOBEGIN
 
-/* A scorecard resolved for one call site, with windows for one as_of */
+/* Bytes of one MeasureAcc in the serialized state */
+#define ACC_WIRE_SIZE	(2 * 8)
+
+struct ResolvedCard;
+
+/* A scorecard's windows for one as_of, shared by the states of a call site */
+typedef struct CardWindows
+{
+	const struct ResolvedCard *rc;
+	TimestampTz as_of;
+	struct CardWindows *next;
+	TimestampTz lower[FLEXIBLE_ARRAY_MEMBER];	/* as_of - window_length */
+} CardWindows;
+
+/* A scorecard resolved for one call site */
 typedef struct ResolvedCard
 {
 	HealthScorecard *card;		/* copy in fn_mcxt */
-	bool		has_bounds;
-	TimestampTz bounds_as_of;
-	TimestampTz *bounds;		/* as_of - window_length, per measure */
+	CardWindows *windows;		/* one per as_of seen, the last used first */
 	struct ResolvedCard *next;
 } ResolvedCard;
 
@@ -73,15 +86,15 @@ typedef struct CallSiteCards
 
 typedef struct HealthAggState
 {
-	const HealthScorecard *card;
-	TimestampTz as_of;
-	bool		in_window;		/* has a row fallen inside a window? */
-	int			last_slot;		/* measure of the previous row */
+	const CardWindows *win;		/* card and as_of */
+	int32		in_window;		/* has a row fallen inside a window? */
+	int32		last_slot;		/* measure of the previous row */
 	MeasureAcc	acc[FLEXIBLE_ARRAY_MEMBER]; /* one per measure of card */
 } HealthAggState;
 
 #define HealthAggStateSize(n) \
 	(offsetof(HealthAggState, acc) + (n) * sizeof(MeasureAcc))
+#define STATE_CARD(s)	((s)->win->rc->card)
 
 /* Does this scorecard have this name? */
 static inline bool
@@ -124,56 +137,60 @@ ResolveCard(FunctionCallInfo fcinfo, const char *name, int namelen)
 
 	rc = MemoryContextAllocZero(cxt, sizeof(ResolvedCard));
 	rc->card = CopyScorecard(found, cxt);
-	rc->bounds = MemoryContextAlloc(cxt, sizeof(TimestampTz) * found->nmeasures);
 	rc->next = site->list;
 	site->list = rc;
 	return site->last = rc;
 }
 
-/* The lower ends of the card's windows for as_of, computed once per as_of */
-static const TimestampTz *
-CardBounds(ResolvedCard *rc, TimestampTz as_of)
+/* The card's windows for as_of, computed once per as_of and call site */
+static const CardWindows *
+CardWindowsFor(ResolvedCard *rc, TimestampTz as_of, MemoryContext cxt)
 {
+	CardWindows *w;
+	CardWindows **prev;
 	int			i;
 
-	if (rc->has_bounds && rc->bounds_as_of == as_of)
-		return rc->bounds;
-	rc->has_bounds = false;		/* in case the arithmetic fails midway */
-	for (i = 0; i < rc->card->nmeasures; i++)
-	{
-		Datum		lower;
-
-		lower = DirectFunctionCall2(timestamptz_mi_interval,
-									TimestampTzGetDatum(as_of),
-									PointerGetDatum(&rc->card->measures[i].window));
-		rc->bounds[i] = DatumGetTimestampTz(lower);
-	}
-	rc->has_bounds = true;
-	rc->bounds_as_of = as_of;
-	return rc->bounds;
-}
-
-/* A new, empty state for a group, in cxt */
-static HealthAggState *
-NewState(MemoryContext cxt, ResolvedCard *rc, TimestampTz as_of)
-{
-	int			n = rc->card->nmeasures;
-	HealthAggState *state;
-	const TimestampTz *bounds;
-	int			i;
+	for (prev = &rc->windows; (w = *prev) != NULL; prev = &w->next)
+		if (w->as_of == as_of)
+		{
+			*prev = w->next;	/* move to the front */
+			w->next = rc->windows;
+			rc->windows = w;
+			return w;
+		}
 
 	if (TIMESTAMP_NOT_FINITE(as_of))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
 				 errmsg("as_of must be finite"),
 				 errhint("Score as of a real moment, such as now().")));
+	w = MemoryContextAlloc(cxt, offsetof(CardWindows, lower) +
+						   sizeof(TimestampTz) * rc->card->nmeasures);
+	w->rc = rc;
+	w->as_of = as_of;
+	for (i = 0; i < rc->card->nmeasures; i++)
+		w->lower[i] = DatumGetTimestampTz(DirectFunctionCall2(timestamptz_mi_interval,
+															  TimestampTzGetDatum(as_of),
+															  PointerGetDatum(&rc->card->measures[i].window)));
+	w->next = rc->windows;
+	rc->windows = w;
+	return w;
+}
 
-	bounds = CardBounds(rc, as_of);
+/* A new, empty state for a group, in cxt */
+static HealthAggState *
+NewState(MemoryContext cxt, FunctionCallInfo fcinfo, ResolvedCard *rc, TimestampTz as_of)
+{
+	int			n = rc->card->nmeasures;
+	HealthAggState *state;
+	int			i;
+
 	state = MemoryContextAllocZero(cxt, HealthAggStateSize(n));
-	state->card = rc->card;
-	state->as_of = as_of;
+	state->win = (rc->windows && rc->windows->as_of == as_of) ? rc->windows :
+		CardWindowsFor(rc, as_of, fcinfo->flinfo->fn_mcxt);
 	for (i = 0; i < n; i++)
-		state->acc[i].lower = bounds[i];
+		if (rc->card->measures[i].rollup == HEALTH_ROLLUP_LAST)
+			state->acc[i].n = NO_LAST;
 	return state;
 }
 
@@ -205,7 +222,7 @@ CardMismatch(const HealthScorecard *card, const char *name, int namelen)
 static inline int
 FindSlot(HealthAggState *state, const text *measure)
 {
-	const HealthScorecard *card = state->card;
+	const HealthScorecard *card = STATE_CARD(state);
 	const char *name = VARDATA_ANY(measure);
 	int			namelen = VARSIZE_ANY_EXHDR(measure);
 	const HealthCardMeasure *m = &card->measures[state->last_slot];
@@ -224,24 +241,33 @@ FindSlot(HealthAggState *state, const text *measure)
 
 /* Add one non-NULL value observed at "at" */
 static inline void
-AddValue(MeasureAcc *acc, double value, TimestampTz at)
+AddValue(MeasureAcc *acc, HealthRollup rollup, double value, TimestampTz at)
 {
-	if (acc->nvalues++ == 0)
+	switch (rollup)
 	{
-		acc->sum = acc->min = acc->max = acc->last_value = value;
-		acc->last_at = at;
-		return;
-	}
-	/* An overflowing sum is reported by the final function, if it is used */
-	acc->sum += value;
-	if (value < acc->min)
-		acc->min = value;
-	if (value > acc->max)
-		acc->max = value;
-	if (at > acc->last_at || (at == acc->last_at && value > acc->last_value))
-	{
-		acc->last_at = at;
-		acc->last_value = value;
+		case HEALTH_ROLLUP_AVG:
+		case HEALTH_ROLLUP_SUM:
+			/* An overflowing sum is reported by the final function */
+			acc->v += value;
+			acc->n++;
+			break;
+		case HEALTH_ROLLUP_MIN:
+			if (acc->n++ == 0 || value < acc->v)
+				acc->v = value;
+			break;
+		case HEALTH_ROLLUP_MAX:
+			if (acc->n++ == 0 || value > acc->v)
+				acc->v = value;
+			break;
+		case HEALTH_ROLLUP_LAST:
+			if (at > acc->n || (at == acc->n && value > acc->v))
+			{
+				acc->n = at;
+				acc->v = value;
+			}
+			break;
+		case HEALTH_ROLLUP_COUNT:
+			break;
 	}
 }
 
@@ -254,6 +280,7 @@ HealthAccum(FunctionCallInfo fcinfo, bool card_arg)
 	TimestampTz as_of;
 	TimestampTz observed_at;
 	MeasureAcc *acc;
+	HealthRollup rollup;
 	int			slot;
 
 	if (!AggCheckCallContext(fcinfo, &aggcxt))
@@ -284,18 +311,18 @@ HealthAccum(FunctionCallInfo fcinfo, bool card_arg)
 		}
 		else
 			rc = ResolveCard(fcinfo, DEFAULT_SCORECARD, strlen(DEFAULT_SCORECARD));
-		state = NewState(aggcxt, rc, as_of);
+		state = NewState(aggcxt, fcinfo, rc, as_of);
 	}
 	else
 	{
-		if (as_of != state->as_of)
-			AsOfMismatch(state->as_of, as_of);
+		if (as_of != state->win->as_of)
+			AsOfMismatch(state->win->as_of, as_of);
 		if (card_arg)
 		{
 			text	   *name = PG_GETARG_TEXT_PP(5);
 
-			if (!CardIsNamed(state->card, VARDATA_ANY(name), VARSIZE_ANY_EXHDR(name)))
-				CardMismatch(state->card, VARDATA_ANY(name), VARSIZE_ANY_EXHDR(name));
+			if (!CardIsNamed(STATE_CARD(state), VARDATA_ANY(name), VARSIZE_ANY_EXHDR(name)))
+				CardMismatch(STATE_CARD(state), VARDATA_ANY(name), VARSIZE_ANY_EXHDR(name));
 		}
 	}
 
@@ -307,12 +334,14 @@ HealthAccum(FunctionCallInfo fcinfo, bool card_arg)
 
 	acc = &state->acc[slot];
 	observed_at = PG_GETARG_TIMESTAMPTZ(3);
-	if (observed_at <= acc->lower || observed_at > state->as_of)
+	if (observed_at <= state->win->lower[slot] || observed_at > state->win->as_of)
 		PG_RETURN_POINTER(state);
 
 	state->in_window = true;
-	acc->nrows++;
-	if (!PG_ARGISNULL(2))
+	rollup = STATE_CARD(state)->measures[slot].rollup;
+	if (rollup == HEALTH_ROLLUP_COUNT)
+		acc->n++;
+	else if (!PG_ARGISNULL(2))
 	{
 		double		value = PG_GETARG_FLOAT8(2);
 
@@ -320,9 +349,9 @@ HealthAccum(FunctionCallInfo fcinfo, bool card_arg)
 			ereport(ERROR,
 					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 					 errmsg("observation of measure \"%s\" is not finite",
-							state->card->measures[slot].name),
+							STATE_CARD(state)->measures[slot].name),
 					 errdetail("Health is computed from finite values only.")));
-		AddValue(acc, value, observed_at);
+		AddValue(acc, rollup, value, observed_at);
 	}
 	PG_RETURN_POINTER(state);
 }
@@ -347,30 +376,32 @@ health_agg_accum_card(PG_FUNCTION_ARGS)
 
 /* Merge the figures of "from" into "into" */
 static void
-MergeAcc(MeasureAcc *into, const MeasureAcc *from)
+MergeAcc(MeasureAcc *into, const MeasureAcc *from, HealthRollup rollup)
 {
-	into->nrows += from->nrows;
-	if (from->nvalues == 0)
-		return;
-	if (into->nvalues == 0)
+	switch (rollup)
 	{
-		into->nvalues = from->nvalues;
-		into->sum = from->sum;
-		into->min = from->min;
-		into->max = from->max;
-		into->last_at = from->last_at;
-		into->last_value = from->last_value;
-		return;
-	}
-	into->nvalues += from->nvalues;
-	into->sum += from->sum;
-	into->min = Min(into->min, from->min);
-	into->max = Max(into->max, from->max);
-	if (from->last_at > into->last_at ||
-		(from->last_at == into->last_at && from->last_value > into->last_value))
-	{
-		into->last_at = from->last_at;
-		into->last_value = from->last_value;
+		case HEALTH_ROLLUP_COUNT:
+			into->n += from->n;
+			break;
+		case HEALTH_ROLLUP_AVG:
+		case HEALTH_ROLLUP_SUM:
+			into->n += from->n;
+			into->v += from->v;
+			break;
+		case HEALTH_ROLLUP_MIN:
+			if (from->n > 0 && (into->n == 0 || from->v < into->v))
+				into->v = from->v;
+			into->n += from->n;
+			break;
+		case HEALTH_ROLLUP_MAX:
+			if (from->n > 0 && (into->n == 0 || from->v > into->v))
+				into->v = from->v;
+			into->n += from->n;
+			break;
+		case HEALTH_ROLLUP_LAST:
+			if (from->n > into->n || (from->n == into->n && from->v > into->v))
+				*into = *from;
+			break;
 	}
 }
 
@@ -402,27 +433,27 @@ health_agg_combine(PG_FUNCTION_ARGS)
 	}
 	if (s1 == NULL)
 	{
-		Size		size = HealthAggStateSize(s2->card->nmeasures);
+		Size		size = HealthAggStateSize(STATE_CARD(s2)->nmeasures);
 
 		s1 = MemoryContextAlloc(aggcxt, size);
 		memcpy(s1, s2, size);
 		PG_RETURN_POINTER(s1);
 	}
 
-	if (s1->as_of != s2->as_of)
-		AsOfMismatch(s1->as_of, s2->as_of);
-	if (!CardIsNamed(s1->card, s2->card->name, s2->card->namelen))
-		CardMismatch(s1->card, s2->card->name, s2->card->namelen);
-	if (s1->card->fingerprint != s2->card->fingerprint ||
-		s1->card->nmeasures != s2->card->nmeasures)
+	if (s1->win->as_of != s2->win->as_of)
+		AsOfMismatch(s1->win->as_of, s2->win->as_of);
+	if (!CardIsNamed(STATE_CARD(s1), STATE_CARD(s2)->name, STATE_CARD(s2)->namelen))
+		CardMismatch(STATE_CARD(s1), STATE_CARD(s2)->name, STATE_CARD(s2)->namelen);
+	if (STATE_CARD(s1)->fingerprint != STATE_CARD(s2)->fingerprint ||
+		STATE_CARD(s1)->nmeasures != STATE_CARD(s2)->nmeasures)
 		ereport(ERROR,
 				(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
-				 errmsg("scorecard \"%s\" changed while the query ran", s1->card->name),
+				 errmsg("scorecard \"%s\" changed while the query ran", STATE_CARD(s1)->name),
 				 errhint("Run the query again.")));
 
 	s1->in_window |= s2->in_window;
-	for (i = 0; i < s1->card->nmeasures; i++)
-		MergeAcc(&s1->acc[i], &s2->acc[i]);
+	for (i = 0; i < STATE_CARD(s1)->nmeasures; i++)
+		MergeAcc(&s1->acc[i], &s2->acc[i], STATE_CARD(s1)->measures[i].rollup);
 	PG_RETURN_POINTER(s1);
 }
 
@@ -447,22 +478,15 @@ health_agg_serialize(PG_FUNCTION_ARGS)
 	pq_begintypsend(&buf);
 	pq_sendbyte(&buf, HEALTH_AGG_STATE_VERSION);
 	pq_sendbyte(&buf, state->in_window ? 1 : 0);
-	pq_sendint16(&buf, state->card->namelen);
-	pq_sendbytes(&buf, state->card->name, state->card->namelen);
-	pq_sendint32(&buf, state->card->fingerprint);
-	pq_sendint64(&buf, state->as_of);
-	pq_sendint16(&buf, state->card->nmeasures);
-	for (i = 0; i < state->card->nmeasures; i++)
+	pq_sendint16(&buf, STATE_CARD(state)->namelen);
+	pq_sendbytes(&buf, STATE_CARD(state)->name, STATE_CARD(state)->namelen);
+	pq_sendint32(&buf, STATE_CARD(state)->fingerprint);
+	pq_sendint64(&buf, state->win->as_of);
+	pq_sendint16(&buf, STATE_CARD(state)->nmeasures);
+	for (i = 0; i < STATE_CARD(state)->nmeasures; i++)
 	{
-		const MeasureAcc *acc = &state->acc[i];
-
-		pq_sendint64(&buf, acc->nrows);
-		pq_sendint64(&buf, acc->nvalues);
-		pq_sendfloat8(&buf, acc->sum);
-		pq_sendfloat8(&buf, acc->min);
-		pq_sendfloat8(&buf, acc->max);
-		pq_sendint64(&buf, acc->last_at);
-		pq_sendfloat8(&buf, acc->last_value);
+		pq_sendint64(&buf, state->acc[i].n);
+		pq_sendfloat8(&buf, state->acc[i].v);
 	}
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
@@ -527,21 +551,16 @@ health_agg_deserialize(PG_FUNCTION_ARGS)
 				 errmsg("scorecard \"%.*s\" changed while the query ran", namelen, name),
 				 errhint("Run the query again.")));
 
-	state = NewState(CurrentMemoryContext, rc, as_of);
+	state = NewState(CurrentMemoryContext, fcinfo, rc, as_of);
 	state->in_window = (in_window == 1);
 	for (i = 0; i < n; i++)
 	{
 		MeasureAcc *acc = &state->acc[i];
 
-		acc->nrows = pq_getmsgint64(&buf);
-		acc->nvalues = pq_getmsgint64(&buf);
-		acc->sum = pq_getmsgfloat8(&buf);
-		acc->min = pq_getmsgfloat8(&buf);
-		acc->max = pq_getmsgfloat8(&buf);
-		acc->last_at = pq_getmsgint64(&buf);
-		acc->last_value = pq_getmsgfloat8(&buf);
-		if (acc->nvalues < 0 || acc->nvalues > acc->nrows)
-			BadState("A measure has inconsistent counts.");
+		acc->n = pq_getmsgint64(&buf);
+		acc->v = pq_getmsgfloat8(&buf);
+		if (rc->card->measures[i].rollup != HEALTH_ROLLUP_LAST && acc->n < 0)
+			BadState("A measure has a negative count.");
 	}
 	PG_RETURN_POINTER(state);
 }
@@ -550,32 +569,26 @@ health_agg_deserialize(PG_FUNCTION_ARGS)
 static bool
 RollupValue(const HealthCardMeasure *m, const MeasureAcc *acc, double *value)
 {
-	if (m->rollup == HEALTH_ROLLUP_COUNT)
-	{
-		*value = (double) acc->nrows;
-		return true;
-	}
-	if (acc->nvalues == 0)
-		return false;
 	switch (m->rollup)
 	{
-		case HEALTH_ROLLUP_AVG:
-			*value = acc->sum / (double) acc->nvalues;
-			break;
-		case HEALTH_ROLLUP_SUM:
-			*value = acc->sum;
-			break;
+		case HEALTH_ROLLUP_COUNT:
+			*value = (double) acc->n;
+			return true;
 		case HEALTH_ROLLUP_LAST:
-			*value = acc->last_value;
-			break;
-		case HEALTH_ROLLUP_MIN:
-			*value = acc->min;
-			break;
-		case HEALTH_ROLLUP_MAX:
-			*value = acc->max;
+			if (acc->n == NO_LAST)
+				return false;
+			*value = acc->v;
+			return true;
+		case HEALTH_ROLLUP_AVG:
+			if (acc->n == 0)
+				return false;
+			*value = acc->v / (double) acc->n;
 			break;
 		default:
-			elog(ERROR, "unknown rollup %d", (int) m->rollup);
+			if (acc->n == 0)
+				return false;
+			*value = acc->v;
+			break;
 	}
 	if (!isfinite(*value))
 		ereport(ERROR,
@@ -611,7 +624,7 @@ health_agg_final(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
 	state = (HealthAggState *) PG_GETARG_POINTER(0);
-	card = state->card;
+	card = STATE_CARD(state);
 	if (!state->in_window)
 		PG_RETURN_NULL();
 
