@@ -292,21 +292,6 @@ LoadHealthConfig(MemoryContext cxt, Oid owner)
 	return config;
 }
 
-/* Owner of a relation, from the syscache */
-static Oid
-RelationOwner(Oid relid)
-{
-	HeapTuple	tuple;
-	Oid			owner;
-
-	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
-	if (!HeapTupleIsValid(tuple))
-		elog(ERROR, "cache lookup failed for relation %u", relid);
-	owner = ((Form_pg_class) GETSTRUCT(tuple))->relowner;
-	ReleaseSysCache(tuple);
-	return owner;
-}
-
 /*
  * Return the current configuration, reloading it if an invalidation came
  * since the last load (or the load is one transaction's own).
@@ -339,7 +324,7 @@ GetHealthConfig(void)
 	generation = config_generation;
 	cxt = AllocSetContextCreate(CurrentMemoryContext, "retention health config",
 								ALLOCSET_SMALL_SIZES);
-	config = LoadHealthConfig(cxt, RelationOwner(watched_scorecards));
+	config = LoadHealthConfig(cxt, RetentionRelationOwner(watched_scorecards));
 
 	MemoryContextSetParent(cxt, CacheMemoryContext);
 	if (config_context != NULL)

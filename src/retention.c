@@ -15,12 +15,15 @@
  */
 #include "postgres.h"
 
+#include "access/htup_details.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_class.h"
 #include "commands/trigger.h"
 #include "fmgr.h"
 #include "nodes/makefuncs.h"
 #include "utils/inval.h"
 #include "utils/rel.h"
+#include "utils/syscache.h"
 
 #include "retention.h"
 #include "stage_rules.h"
@@ -45,6 +48,21 @@ RetentionRelid(const char *relname)
 	RangeVar   *rv = makeRangeVar(RETENTION_SCHEMA, pstrdup(relname), -1);
 
 	return RangeVarGetRelid(rv, NoLock, true);
+}
+
+/* The owner of a relation, from the syscache */
+Oid
+RetentionRelationOwner(Oid relid)
+{
+	HeapTuple	tuple;
+	Oid			owner;
+
+	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+	if (!HeapTupleIsValid(tuple))
+		elog(ERROR, "cache lookup failed for relation %u", relid);
+	owner = ((Form_pg_class) GETSTRUCT(tuple))->relowner;
+	ReleaseSysCache(tuple);
+	return owner;
 }
 
 PG_FUNCTION_INFO_V1(config_changed);

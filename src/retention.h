@@ -33,4 +33,7 @@
  */
 extern Oid	RetentionRelid(const char *relname);
 
+/* The owner of a relation: the extension's caches read as this role */
+extern Oid	RetentionRelationOwner(Oid relid);
+
 #endif							/* RETENTION_H */

@@ -179,21 +179,6 @@ LoadStageRules(MemoryContext cxt, Oid owner)
 	return rules;
 }
 
-/* Owner of a relation, from the syscache */
-static Oid
-RelationOwner(Oid relid)
-{
-	HeapTuple	tuple;
-	Oid			owner;
-
-	tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
-	if (!HeapTupleIsValid(tuple))
-		elog(ERROR, "cache lookup failed for relation %u", relid);
-	owner = ((Form_pg_class) GETSTRUCT(tuple))->relowner;
-	ReleaseSysCache(tuple);
-	return owner;
-}
-
 /*
  * Return the current rules, reloading them if an invalidation came since the
  * last load.
@@ -239,7 +224,7 @@ GetStageRules(void)
 	generation = rules_generation;
 	cxt = AllocSetContextCreate(CurrentMemoryContext, "retention stage rules",
 								ALLOCSET_SMALL_SIZES);
-	rules = LoadStageRules(cxt, RelationOwner(watched_transitions));
+	rules = LoadStageRules(cxt, RetentionRelationOwner(watched_transitions));
 	rules->history_relid = watched_history;
 	rules->products_relid = RetentionRelid("products");
 
