@@ -6,9 +6,8 @@
  *
  * The health aggregate must not query the configuration per row or per
  * group, so it is read here with SPI, as the owner of the tables, and kept
- * in a memory context of its own, the same way stage_rules.c keeps the
- * lifecycle rules.  The relcache callback only bumps a generation counter;
- * the next caller rebuilds the cache, outside the callback.
+ * in a memory context of its own; config_cache.c keeps it, as it keeps the
+ * lifecycle rules, until one of its tables changes.
  *
  * Under REPEATABLE READ or SERIALIZABLE the load reads the transaction's
  * snapshot, which may predate a change whose invalidation already arrived;
@@ -38,23 +37,20 @@
 #include "utils/syscache.h"
 
 #include "retention.h"
+#include "config_cache.h"
 #include "health_config.h"
 
-static HealthConfig *config_cache = NULL;
-static MemoryContext config_context = NULL;
+static void *LoadHealthConfig(MemoryContext cxt, Oid owner);
 
-/* Tables the cache is built from; InvalidOid until the first load */
-static Oid	watched_measures = InvalidOid;
-static Oid	watched_scorecards = InvalidOid;
-static Oid	watched_card_measures = InvalidOid;
-
-/* Bumped by every relevant invalidation, so a load can tell it raced one */
-static uint64 config_generation = 0;
-static uint64 cache_generation = 0;
-
-/* Set when the cache may be used only in the transaction that loaded it */
-static bool cache_xact_only = false;
-static LocalTransactionId cache_lxid = InvalidLocalTransactionId;
+/* The configuration, read from these tables (the first one's owner reads) */
+static ConfigCache health_config_cache = {
+	.name = "retention health config",
+	.tables = {"scorecards", "measures", "scorecard_measures", NULL},
+	.load = LoadHealthConfig,
+	.accept_each_command = false,
+	/* the load reads the transaction's snapshot (see above) */
+	.xact_snapshot_only = true,
+};
 
 /* Columns of the loading query */
 enum
@@ -71,22 +67,11 @@ enum
 	COL_WEIGHT
 };
 
-/* Relcache callback: mark the cache stale if one of its tables changed */
-static void
-HealthConfigInvalidate(Datum arg, Oid relid)
-{
-	if (relid == InvalidOid ||
-		relid == watched_measures ||
-		relid == watched_scorecards ||
-		relid == watched_card_measures)
-		config_generation++;
-}
-
 /* Register the invalidation callback; called once from _PG_init */
 void
 HealthConfigInit(void)
 {
-	CacheRegisterRelcacheCallback(HealthConfigInvalidate, (Datum) 0);
+	ConfigCacheRegister(&health_config_cache);
 }
 
 /* Raise the error for a configuration row the scoring cannot use */
@@ -240,7 +225,7 @@ LoadScorecard(MemoryContext cxt, uint64 first, uint64 end)
 }
 
 /* Read the scorecards and their measures into a new HealthConfig */
-static HealthConfig *
+static void *
 LoadHealthConfig(MemoryContext cxt, Oid owner)
 {
 	HealthConfig *config = MemoryContextAllocZero(cxt, sizeof(HealthConfig));
@@ -299,45 +284,7 @@ LoadHealthConfig(MemoryContext cxt, Oid owner)
 HealthConfig *
 GetHealthConfig(void)
 {
-	MemoryContext cxt;
-	HealthConfig *config;
-	uint64		generation;
-
-	if (config_cache != NULL && cache_generation == config_generation &&
-		(!cache_xact_only || cache_lxid == MyProc->lxid))
-		return config_cache;
-
-	watched_measures = RetentionRelid("measures");
-	watched_scorecards = RetentionRelid("scorecards");
-	watched_card_measures = RetentionRelid("scorecard_measures");
-	if (!OidIsValid(watched_measures) || !OidIsValid(watched_scorecards) ||
-		!OidIsValid(watched_card_measures))
-		ereport(ERROR,
-				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("extension \"retention\" is not installed in this database"),
-				 errhint("Run CREATE EXTENSION retention.")));
-
-	/*
-	 * Build in a context under the caller's, so that an error leaves nothing
-	 * behind; adopt it into CacheMemoryContext only once it is complete.
-	 */
-	generation = config_generation;
-	cxt = AllocSetContextCreate(CurrentMemoryContext, "retention health config",
-								ALLOCSET_SMALL_SIZES);
-	config = LoadHealthConfig(cxt, RetentionRelationOwner(watched_scorecards));
-
-	MemoryContextSetParent(cxt, CacheMemoryContext);
-	if (config_context != NULL)
-		MemoryContextDelete(config_context);
-	config_context = cxt;
-	config_cache = config;
-
-	/* An invalidation that arrived while loading makes the next call reload */
-	cache_generation = generation;
-	cache_xact_only = IsolationUsesXactSnapshot();
-	cache_lxid = MyProc->lxid;
-
-	return config_cache;
+	return (HealthConfig *) ConfigCacheGet(&health_config_cache);
 }
 
 /* The scorecard with this name, by binary search, or NULL */

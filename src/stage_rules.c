@@ -9,8 +9,7 @@
  * query the rules table each time.  The rules are read here with SPI, as the
  * owner of the extension's tables (so that a rep's row-level security cannot
  * hide rules or groups from the cache), and copied into a memory context of
- * their own.  The relcache callback only marks the cache stale; it is
- * rebuilt by the next caller, outside the callback.
+ * their own; config_cache.c keeps them until one of their tables changes.
  *
  *-------------------------------------------------------------------------
  */
@@ -33,40 +32,27 @@
 #include "utils/syscache.h"
 
 #include "retention.h"
+#include "config_cache.h"
 #include "stage_rules.h"
 
-static StageRules *rules_cache = NULL;
-static MemoryContext rules_context = NULL;
+static void *LoadStageRules(MemoryContext cxt, Oid owner);
 
-/* Tables the cache is built from; InvalidOid until the first load */
-static Oid	watched_transitions = InvalidOid;
-static Oid	watched_groups = InvalidOid;
-static Oid	watched_history = InvalidOid;
-
-/* Bumped by every relevant invalidation, so a load can tell it raced one */
-static uint64 rules_generation = 0;
-static uint64 cache_generation = 0;
-
-/* The command that last took in other sessions' invalidations */
-static LocalTransactionId accepted_lxid = InvalidLocalTransactionId;
-static CommandId accepted_cid = InvalidCommandId;
-
-/* Relcache callback: mark the cache stale if one of its tables changed */
-static void
-StageRulesInvalidate(Datum arg, Oid relid)
-{
-	if (relid == InvalidOid ||
-		relid == watched_transitions ||
-		relid == watched_groups ||
-		relid == watched_history)
-		rules_generation++;
-}
+/* The rules, read from these tables (the first one's owner reads them) */
+static ConfigCache stage_rules_cache = {
+	.name = "retention stage rules",
+	.tables = {"transitions", "groups", "stage_history", NULL},
+	.load = LoadStageRules,
+	/* a move in an open transaction obeys a rule committed since */
+	.accept_each_command = true,
+	/* the load reads a fresh snapshot (below), good beyond its transaction */
+	.xact_snapshot_only = false,
+};
 
 /* Register the invalidation callback; called once from _PG_init */
 void
 StageRulesInit(void)
 {
-	CacheRegisterRelcacheCallback(StageRulesInvalidate, (Datum) 0);
+	ConfigCacheRegister(&stage_rules_cache);
 }
 
 /* Copy column "col" of SPI row "row" as a C string in the cache's context */
@@ -79,7 +65,7 @@ CopyTextColumn(HeapTuple row, TupleDesc desc, int col, MemoryContext cxt)
 }
 
 /* Read retention.transitions and retention.groups into a new StageRules */
-static StageRules *
+static void *
 LoadStageRules(MemoryContext cxt, Oid owner)
 {
 	StageRules *rules = MemoryContextAllocZero(cxt, sizeof(StageRules));
@@ -89,6 +75,8 @@ LoadStageRules(MemoryContext cxt, Oid owner)
 	int			ret;
 
 	rules->owner = owner;
+	rules->history_relid = RetentionRelid("stage_history");
+	rules->products_relid = RetentionRelid("products");
 
 	/* Read as the tables' owner: the cache is shared by every role */
 	GetUserIdAndSecContext(&save_userid, &save_sec_context);
@@ -186,58 +174,7 @@ LoadStageRules(MemoryContext cxt, Oid owner)
 StageRules *
 GetStageRules(void)
 {
-	MemoryContext cxt;
-	StageRules *rules;
-	uint64		generation;
-
-	/*
-	 * Whenever the command moves on (each statement, and each history row
-	 * written), take in the changes other sessions have committed: a
-	 * transaction that already holds its locks would otherwise not hear of
-	 * them before it ends, though its next statement (READ COMMITTED) sees
-	 * the new rows.  This costs a read of the shared queue's state.
-	 */
-	if (MyProc->lxid != accepted_lxid || GetCurrentCommandId(false) != accepted_cid)
-	{
-		AcceptInvalidationMessages();
-		accepted_lxid = MyProc->lxid;
-		accepted_cid = GetCurrentCommandId(false);
-	}
-
-	if (rules_cache != NULL && cache_generation == rules_generation)
-		return rules_cache;
-
-	watched_transitions = RetentionRelid("transitions");
-	watched_groups = RetentionRelid("groups");
-	watched_history = RetentionRelid("stage_history");
-	if (!OidIsValid(watched_transitions) || !OidIsValid(watched_groups) ||
-		!OidIsValid(watched_history))
-		ereport(ERROR,
-				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("extension \"retention\" is not installed in this database"),
-				 errhint("Run CREATE EXTENSION retention.")));
-
-	/*
-	 * Build in a context under the caller's, so that an error leaves nothing
-	 * behind; adopt it into CacheMemoryContext only once it is complete.
-	 */
-	generation = rules_generation;
-	cxt = AllocSetContextCreate(CurrentMemoryContext, "retention stage rules",
-								ALLOCSET_SMALL_SIZES);
-	rules = LoadStageRules(cxt, RetentionRelationOwner(watched_transitions));
-	rules->history_relid = watched_history;
-	rules->products_relid = RetentionRelid("products");
-
-	MemoryContextSetParent(cxt, CacheMemoryContext);
-	if (rules_context != NULL)
-		MemoryContextDelete(rules_context);
-	rules_context = cxt;
-	rules_cache = rules;
-
-	/* An invalidation that arrived while loading makes the next call reload */
-	cache_generation = generation;
-
-	return rules_cache;
+	return (StageRules *) ConfigCacheGet(&stage_rules_cache);
 }
 
 /* The rule allowing from_stage -> to_stage (from_stage NULL: entry), or NULL */
