@@ -31,9 +31,9 @@
 #include "utils/builtins.h"
 #include "utils/timestamp.h"
 
-#include "retention.h"
-#include "health.h"
-#include "health_config.h"
+#include "common/retention.h"
+#include "health/health.h"
+#include "health/health_config.h"
 
 #define HEALTH_AGG_STATE_VERSION	1
 

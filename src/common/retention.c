@@ -1,8 +1,8 @@
 /*-------------------------------------------------------------------------
  *
  * retention.c
- *	  Module entry point, and the trigger that tells every session that the
- *	  extension's configuration tables changed.
+ *	  Look-ups of the extension's own tables, and the trigger that tells
+ *	  every session that the extension's configuration tables changed.
  *
  * Each cache of configuration (stage rules, health scorecards) registers a
  * relcache callback and watches its tables.  Changing table *data* sends no
@@ -25,21 +25,7 @@
 #include "utils/rel.h"
 #include "utils/syscache.h"
 
-#include "retention.h"
-#include "stage_rules.h"
-#include "health_config.h"
-
-PG_MODULE_MAGIC;
-
-void		_PG_init(void);
-
-/* Module load: register the invalidation callbacks of our caches */
-void
-_PG_init(void)
-{
-	StageRulesInit();
-	HealthConfigInit();
-}
+#include "common/retention.h"
 
 /* Look up a table of the extension's schema by name */
 Oid

@@ -20,8 +20,8 @@
 #include "utils/inval.h"
 #include "utils/memutils.h"
 
-#include "retention.h"
-#include "config_cache.h"
+#include "common/retention.h"
+#include "common/config_cache.h"
 
 /* Relcache callback: mark the cache stale if one of its tables changed */
 static void

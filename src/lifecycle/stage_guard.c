@@ -37,8 +37,8 @@
 #include "utils/rls.h"
 #include "utils/timestamp.h"
 
-#include "retention.h"
-#include "stage_rules.h"
+#include "common/retention.h"
+#include "lifecycle/stage_rules.h"
 
 /* What the trigger's arguments resolve to, cached for the statement */
 typedef struct GuardColumns

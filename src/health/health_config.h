@@ -19,7 +19,7 @@
 
 #include "datatype/timestamp.h"
 
-#include "health.h"
+#include "health/health.h"
 
 /* How a measure's observations in its window become one value */
 typedef enum HealthRollup

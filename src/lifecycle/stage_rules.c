@@ -31,9 +31,9 @@
 #include "utils/snapmgr.h"
 #include "utils/syscache.h"
 
-#include "retention.h"
-#include "config_cache.h"
-#include "stage_rules.h"
+#include "common/retention.h"
+#include "common/config_cache.h"
+#include "lifecycle/stage_rules.h"
 
 static void *LoadStageRules(MemoryContext cxt, Oid owner);
 

@@ -25,7 +25,7 @@
 #include "libpq/pqformat.h"
 #include "utils/builtins.h"
 
-#include "health.h"
+#include "health/health.h"
 
 /* Number of comma-separated fields in the text form */
 #define HEALTH_NFIELDS	4

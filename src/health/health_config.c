@@ -36,9 +36,9 @@
 #include "utils/memutils.h"
 #include "utils/syscache.h"
 
-#include "retention.h"
-#include "config_cache.h"
-#include "health_config.h"
+#include "common/retention.h"
+#include "common/config_cache.h"
+#include "health/health_config.h"
 
 static void *LoadHealthConfig(MemoryContext cxt, Oid owner);
 

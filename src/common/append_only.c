@@ -12,7 +12,7 @@
 #include "fmgr.h"
 #include "utils/rel.h"
 
-#include "retention.h"
+#include "common/retention.h"
 
 PG_FUNCTION_INFO_V1(append_only);
 

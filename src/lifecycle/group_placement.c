@@ -34,8 +34,8 @@
 #include "utils/memutils.h"
 #include "utils/rel.h"
 
-#include "retention.h"
-#include "stage_rules.h"
+#include "common/retention.h"
+#include "lifecycle/stage_rules.h"
 
 /* Column numbers of retention.products, resolved once per statement */
 typedef struct PlacementColumns

@@ -16,7 +16,7 @@
 #include "common/hashfn.h"
 #include "fmgr.h"
 
-#include "health.h"
+#include "health/health.h"
 
 /* Compare two health values: <0, 0 or >0 */
 static int

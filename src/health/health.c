@@ -18,7 +18,7 @@
 #include "utils/builtins.h"
 #include "utils/float.h"
 
-#include "health.h"
+#include "health/health.h"
 
 /* Names of the bands, indexed by HEALTH_BAND_* */
 static const char *const health_band_names[] = {
