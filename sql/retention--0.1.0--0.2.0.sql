@@ -28,6 +28,25 @@
 -- health: the type, configuration, aggregate, overrides, snapshots, views
 ------------------------------------------------------------------------------
 
+-- Every SQL function pins its search_path (0.1.0 left this one without, to
+-- let the planner inline it).
+CREATE OR REPLACE FUNCTION retention.health_as_of(as_of timestamptz)
+	RETURNS TABLE (product_id bigint, scorecard text, health retention.health)
+	LANGUAGE sql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	BEGIN ATOMIC
+		SELECT o.product_id, coalesce(g.scorecard, 'default'),
+			   retention.health(o.measure, o.value, o.observed_at, health_as_of.as_of,
+								coalesce(g.scorecard, 'default'))
+		  FROM retention.observations o
+		  JOIN retention.products p ON p.id = o.product_id
+		  LEFT JOIN retention.groups g ON g.id = p.group_id
+		 WHERE o.observed_at <= health_as_of.as_of
+		   AND o.observed_at > health_as_of.as_of
+				- (SELECT max(m.window_length) FROM retention.measures m)
+		 GROUP BY o.product_id, coalesce(g.scorecard, 'default');
+	END;
+
 ------------------------------------------------------------------------------
 -- cohorts: activity and cohort retention
 ------------------------------------------------------------------------------

@@ -38,6 +38,7 @@
 
 #include "common/retention.h"
 #include "common/config_cache.h"
+#include "common/run_as_owner.h"
 #include "health/health_config.h"
 
 static void *LoadHealthConfig(MemoryContext cxt, Oid owner);
@@ -229,8 +230,7 @@ static void *
 LoadHealthConfig(MemoryContext cxt, Oid owner)
 {
 	HealthConfig *config = MemoryContextAllocZero(cxt, sizeof(HealthConfig));
-	Oid			save_userid;
-	int			save_sec_context;
+	OwnerScope	scope;
 	uint64		first;
 	uint64		i;
 	int			ret;
@@ -238,20 +238,18 @@ LoadHealthConfig(MemoryContext cxt, Oid owner)
 	config->owner = owner;
 
 	/* Read as the tables' owner: the cache is shared by every role */
-	GetUserIdAndSecContext(&save_userid, &save_sec_context);
-	SetUserIdAndSecContext(owner, save_sec_context |
-						   SECURITY_LOCAL_USERID_CHANGE | SECURITY_NOFORCE_RLS);
-
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	BeginAsOwner(owner, &scope);
 
 	ret = SPI_execute("SELECT c.name, c.red_below, c.yellow_below, c.alert_drop,"
 					  " sm.measure, m.rollup, m.window_length, m.zero_at, m.full_at,"
 					  " sm.weight"
 					  " FROM retention.scorecards c"
-					  " LEFT JOIN retention.scorecard_measures sm ON sm.scorecard = c.name"
-					  " LEFT JOIN retention.measures m ON m.name = sm.measure"
-					  " ORDER BY c.name COLLATE \"C\", sm.measure COLLATE \"C\"",
+					  " LEFT JOIN retention.scorecard_measures sm"
+					  "   ON sm.scorecard OPERATOR(pg_catalog.=) c.name"
+					  " LEFT JOIN retention.measures m"
+					  "   ON m.name OPERATOR(pg_catalog.=) sm.measure"
+					  " ORDER BY c.name COLLATE pg_catalog.\"C\" USING OPERATOR(pg_catalog.<),"
+					  " sm.measure COLLATE pg_catalog.\"C\" USING OPERATOR(pg_catalog.<)",
 					  true, 0);
 	if (ret != SPI_OK_SELECT)
 		elog(ERROR, "could not read the health configuration: %s",
@@ -271,8 +269,7 @@ LoadHealthConfig(MemoryContext cxt, Oid owner)
 		first = i;
 	}
 
-	SPI_finish();
-	SetUserIdAndSecContext(save_userid, save_sec_context);
+	EndAsOwner(&scope);
 
 	return config;
 }

@@ -94,9 +94,7 @@ COMMENT ON FUNCTION retention.band_for(float8, text) IS
 CREATE FUNCTION retention.health_as_of(as_of timestamptz)
 	RETURNS TABLE (product_id bigint, scorecard text, health retention.health)
 	LANGUAGE sql STABLE PARALLEL SAFE
-	-- No SET search_path: the body is parsed once, at creation, so the path
-	-- cannot change it, and without SET the planner can inline the function
-	-- and push a caller's product filter into it.
+	SET search_path = pg_catalog, pg_temp
 	BEGIN ATOMIC
 		SELECT o.product_id, coalesce(g.scorecard, 'default'),
 			   retention.health(o.measure, o.value, o.observed_at, health_as_of.as_of,

@@ -38,6 +38,7 @@
 #include "utils/timestamp.h"
 
 #include "common/retention.h"
+#include "common/run_as_owner.h"
 #include "lifecycle/stage_rules.h"
 
 /* What the trigger's arguments resolve to, cached for the statement */
@@ -305,9 +306,8 @@ WriteHistory(Relation rel, GuardColumns *cols, StageRules *rules,
 {
 	Datum		values[7];
 	char		nulls[7] = {' ', ' ', ' ', ' ', ' ', ' ', ' '};
-	Oid			save_userid;
-	int			save_sec_context;
 	const char *acting_role = ActingRoleName();
+	OwnerScope	scope;
 	int			ret;
 
 	values[0] = ObjectIdGetDatum(cols->history_relid);
@@ -337,12 +337,7 @@ WriteHistory(Relation rel, GuardColumns *cols, StageRules *rules,
 	nulls[5] = IsBlank(reason) ? 'n' : ' ';
 	values[6] = CStringGetTextDatum(acting_role);
 
-	GetUserIdAndSecContext(&save_userid, &save_sec_context);
-	SetUserIdAndSecContext(rules->owner, save_sec_context |
-						   SECURITY_LOCAL_USERID_CHANGE | SECURITY_NOFORCE_RLS);
-
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	BeginAsOwner(rules->owner, &scope);
 
 	if (history_plan == NULL)
 	{
@@ -368,8 +363,7 @@ WriteHistory(Relation rel, GuardColumns *cols, StageRules *rules,
 		elog(ERROR, "could not write stage history: %s",
 			 SPI_result_code_string(ret));
 
-	SPI_finish();
-	SetUserIdAndSecContext(save_userid, save_sec_context);
+	EndAsOwner(&scope);
 }
 
 /* BEFORE UPDATE: check the move, stamp the time, drop a stale reason */

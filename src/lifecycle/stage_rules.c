@@ -33,6 +33,7 @@
 
 #include "common/retention.h"
 #include "common/config_cache.h"
+#include "common/run_as_owner.h"
 #include "lifecycle/stage_rules.h"
 
 static void *LoadStageRules(MemoryContext cxt, Oid owner);
@@ -69,8 +70,7 @@ static void *
 LoadStageRules(MemoryContext cxt, Oid owner)
 {
 	StageRules *rules = MemoryContextAllocZero(cxt, sizeof(StageRules));
-	Oid			save_userid;
-	int			save_sec_context;
+	OwnerScope	scope;
 	uint64		i;
 	int			ret;
 
@@ -79,12 +79,7 @@ LoadStageRules(MemoryContext cxt, Oid owner)
 	rules->products_relid = RetentionRelid("products");
 
 	/* Read as the tables' owner: the cache is shared by every role */
-	GetUserIdAndSecContext(&save_userid, &save_sec_context);
-	SetUserIdAndSecContext(owner, save_sec_context |
-						   SECURITY_LOCAL_USERID_CHANGE | SECURITY_NOFORCE_RLS);
-
-	if (SPI_connect() != SPI_OK_CONNECT)
-		elog(ERROR, "SPI_connect failed");
+	BeginAsOwner(owner, &scope);
 
 	/*
 	 * Read with a fresh snapshot, as the catalogs are read.  The invalidation
@@ -96,8 +91,8 @@ LoadStageRules(MemoryContext cxt, Oid owner)
 
 	ret = SPI_execute("SELECT from_stage, to_stage, reason_required"
 					  " FROM retention.transitions"
-					  " ORDER BY from_stage COLLATE pg_catalog.\"C\" NULLS FIRST,"
-					  " to_stage COLLATE pg_catalog.\"C\"", true, 0);
+					  " ORDER BY from_stage COLLATE pg_catalog.\"C\" USING OPERATOR(pg_catalog.<) NULLS FIRST,"
+					  " to_stage COLLATE pg_catalog.\"C\" USING OPERATOR(pg_catalog.<)", true, 0);
 	if (ret != SPI_OK_SELECT)
 		elog(ERROR, "could not read retention.transitions: %s",
 			 SPI_result_code_string(ret));
@@ -118,7 +113,7 @@ LoadStageRules(MemoryContext cxt, Oid owner)
 	}
 
 	ret = SPI_execute("SELECT id, name, kind, product_types"
-					  " FROM retention.groups ORDER BY id", true, 0);
+					  " FROM retention.groups ORDER BY id USING OPERATOR(pg_catalog.<)", true, 0);
 	if (ret != SPI_OK_SELECT)
 		elog(ERROR, "could not read retention.groups: %s",
 			 SPI_result_code_string(ret));
@@ -161,8 +156,7 @@ LoadStageRules(MemoryContext cxt, Oid owner)
 	}
 
 	PopActiveSnapshot();
-	SPI_finish();
-	SetUserIdAndSecContext(save_userid, save_sec_context);
+	EndAsOwner(&scope);
 
 	return rules;
 }
