@@ -11,6 +11,12 @@
  * the generation it started from, so an invalidation that arrives while it
  * runs makes the next call load again.
  *
+ * One freshness rule for every cache: each command takes in the changes
+ * other sessions have committed, and a load reads them with a fresh
+ * snapshot, as the catalogs are read.  The transaction's own snapshot
+ * (REPEATABLE READ) could predate a change whose invalidation already
+ * arrived, and a cache built from it would lack the change for good.
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
@@ -19,6 +25,7 @@
 #include "storage/proc.h"
 #include "utils/inval.h"
 #include "utils/memutils.h"
+#include "utils/snapmgr.h"
 
 #include "common/retention.h"
 #include "common/config_cache.h"
@@ -70,18 +77,22 @@ ConfigCacheGet(ConfigCache *cache)
 
 	/*
 	 * Whenever the command moves on (each statement, and each row a trigger
-	 * writes through SPI), take in the changes other sessions have committed:
+	 * writes through SPI), take in the changes other sessions have committed
+	 * (see the top of this file):
 	 * a transaction that already holds its locks would otherwise not hear of
 	 * them before it ends, though its next statement (READ COMMITTED) sees
-	 * the new rows.  This costs a read of the shared queue's state.
+	 * the new rows.  The command id alone does not tell statements apart (a
+	 * read-only transaction never advances it), hence the statement's start
+	 * time as well.  This costs a read of the shared queue's state.
 	 */
-	if (cache->accept_each_command &&
-		(MyProc->lxid != cache->accepted_lxid ||
-		 GetCurrentCommandId(false) != cache->accepted_cid))
+	if (MyProc->lxid != cache->accepted_lxid ||
+		GetCurrentCommandId(false) != cache->accepted_cid ||
+		GetCurrentStatementStartTimestamp() != cache->accepted_statement)
 	{
 		AcceptInvalidationMessages();
 		cache->accepted_lxid = MyProc->lxid;
 		cache->accepted_cid = GetCurrentCommandId(false);
+		cache->accepted_statement = GetCurrentStatementStartTimestamp();
 	}
 
 	if (ConfigCacheIsCurrent(cache))
@@ -105,7 +116,14 @@ ConfigCacheGet(ConfigCache *cache)
 	cxt = AllocSetContextCreate(CurrentMemoryContext, "retention configuration",
 								ALLOCSET_SMALL_SIZES);
 	MemoryContextSetIdentifier(cxt, cache->name);
+	/*
+	 * In parallel mode (a worker, or the leader of a parallel query) no
+	 * fresh snapshot can be taken: read with the transaction's, and under
+	 * REPEATABLE READ trust the load only until the transaction ends.
+	 */
+	PushActiveSnapshot(IsInParallelMode() ? GetTransactionSnapshot() : GetLatestSnapshot());
 	data = cache->load(cxt, RetentionRelationOwner(cache->watched[0]));
+	PopActiveSnapshot();
 
 	MemoryContextSetParent(cxt, CacheMemoryContext);
 	if (cache->context != NULL)
@@ -115,13 +133,7 @@ ConfigCacheGet(ConfigCache *cache)
 
 	/* An invalidation that arrived while loading makes the next call reload */
 	cache->loaded_generation = generation;
-
-	/*
-	 * Under REPEATABLE READ or SERIALIZABLE a load that reads the
-	 * transaction's snapshot may predate a change whose invalidation already
-	 * arrived: trust it only until its transaction ends.
-	 */
-	cache->loaded_xact_only = cache->xact_snapshot_only && IsolationUsesXactSnapshot();
+	cache->loaded_xact_only = IsInParallelMode() && IsolationUsesXactSnapshot();
 	cache->loaded_lxid = MyProc->lxid;
 
 	return cache->data;

@@ -12,6 +12,8 @@
 
 #include "postgres.h"
 
+#include "datatype/timestamp.h"
+
 #define CONFIG_CACHE_MAX_TABLES 4
 
 /* Build the cached data in cxt, reading as owner (the first table's owner) */
@@ -22,20 +24,17 @@ typedef struct ConfigCache
 	/* Set by the owner of the cache */
 	const char *name;			/* its memory context's identifier */
 	const char *tables[CONFIG_CACHE_MAX_TABLES];	/* watched; NULL ends */
-	ConfigCacheLoader load;
-	bool		accept_each_command;	/* take in other sessions' changes
-										 * whenever the command moves on */
-	bool		xact_snapshot_only; /* a load under REPEATABLE READ holds
-									 * only for its transaction */
+	ConfigCacheLoader load;		/* runs with a fresh snapshot pushed */
 
 	/* Kept by config_cache.c */
 	Oid			watched[CONFIG_CACHE_MAX_TABLES];
 	uint64		generation;		/* bumped by every relevant invalidation */
 	uint64		loaded_generation;
-	bool		loaded_xact_only;
+	bool		loaded_xact_only;	/* read with a REPEATABLE READ snapshot */
 	LocalTransactionId loaded_lxid;
 	LocalTransactionId accepted_lxid;
 	CommandId	accepted_cid;
+	TimestampTz accepted_statement;
 	MemoryContext context;
 	void	   *data;
 } ConfigCache;

@@ -9,10 +9,9 @@
  * in a memory context of its own; config_cache.c keeps it, as it keeps the
  * lifecycle rules, until one of its tables changes.
  *
- * Under REPEATABLE READ or SERIALIZABLE the load reads the transaction's
- * snapshot, which may predate a change whose invalidation already arrived;
- * such a load is trusted only until its transaction ends, so a later
- * transaction reads the change.
+ * Like every configuration cache it is current from each command on: a
+ * change committed by another session counts from the next statement, even
+ * in a transaction that already holds its locks (see config_cache.c).
  *
  * The write-time triggers of the install script refuse bad configuration;
  * the loader checks again what the scoring relies on, so that a row written
@@ -48,9 +47,6 @@ static ConfigCache health_config_cache = {
 	.name = "retention health config",
 	.tables = {"scorecards", "measures", "scorecard_measures", NULL},
 	.load = LoadHealthConfig,
-	.accept_each_command = false,
-	/* the load reads the transaction's snapshot (see above) */
-	.xact_snapshot_only = true,
 };
 
 /* Columns of the loading query */

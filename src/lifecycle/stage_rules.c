@@ -43,10 +43,6 @@ static ConfigCache stage_rules_cache = {
 	.name = "retention stage rules",
 	.tables = {"transitions", "groups", "stage_history", NULL},
 	.load = LoadStageRules,
-	/* a move in an open transaction obeys a rule committed since */
-	.accept_each_command = true,
-	/* the load reads a fresh snapshot (below), good beyond its transaction */
-	.xact_snapshot_only = false,
 };
 
 /* Register the invalidation callback; called once from _PG_init */
@@ -80,14 +76,6 @@ LoadStageRules(MemoryContext cxt, Oid owner)
 
 	/* Read as the tables' owner: the cache is shared by every role */
 	BeginAsOwner(owner, &scope);
-
-	/*
-	 * Read with a fresh snapshot, as the catalogs are read.  The invalidation
-	 * that makes us reload may come from a change the transaction's own
-	 * snapshot cannot see (repeatable read); a cache built from that snapshot
-	 * would lack the change and stay that way after the transaction ends.
-	 */
-	PushActiveSnapshot(GetLatestSnapshot());
 
 	ret = SPI_execute("SELECT from_stage, to_stage, reason_required"
 					  " FROM retention.transitions"
@@ -155,7 +143,6 @@ LoadStageRules(MemoryContext cxt, Oid owner)
 		}
 	}
 
-	PopActiveSnapshot();
 	EndAsOwner(&scope);
 
 	return rules;
