@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # test/tap/dump_restore.sh: pg_dump and restore lose nothing.
 #
 # Builds a database with the extension and data of every kind the lifecycle
@@ -12,56 +12,13 @@
 # Not pg_restore -j: it loads the data of an extension's tables in any order
 # (pg_dump orders them by their foreign keys, but records no dependency
 # between them), so a product can arrive before its group and its deal.
-#
-# Run by prove against a throwaway cluster (PGHOST, PGPORT, PGUSER), e.g.
-#   pg_virtualenv -o extension_destdir=/tmp/inst sh -c 'prove test/tap/dump_restore.sh'
-# Prints TAP; exits non-zero when a test fails.
-
-set -u
+. "$(dirname "$0")/tap.bash"
 
 SRC=retention_dump_src
 DBS="retention_dump_plain retention_dump_custom retention_dump_single"
 WORK=$(mktemp -d)
 PSQL="psql -X -q -v ON_ERROR_STOP=1"
 export PGTZ=UTC PGDATESTYLE=ISO PGOPTIONS='-c client_min_messages=warning'
-
-tests=0
-failed=0
-
-# ok CONDITION-STATUS DESCRIPTION: print one TAP line
-ok()
-{
-	tests=$((tests + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $tests - $2"
-	else
-		echo "not ok $tests - $2"
-		failed=$((failed + 1))
-	fi
-}
-
-# is HAVE WANT DESCRIPTION
-is()
-{
-	if [ "$1" = "$2" ]; then
-		ok 0 "$3"
-	else
-		ok 1 "$3"
-		echo "#   have: $1"
-		echo "#   want: $2"
-	fi
-}
-
-# sqlstate DB SQL: the SQLSTATE the statement fails with, or OK
-sqlstate()
-{
-	out=$(psql -X -q -v VERBOSITY=sqlstate -d "$1" -c "$2" 2>&1 >/dev/null)
-	if [ -z "$out" ]; then
-		echo OK
-	else
-		echo "$out" | sed -n 's/^ERROR:  \([0-9A-Z]\{5\}\)$/\1/p' | head -n 1
-	fi
-}
 
 # snapshot DB FILE: every table the lifecycle keeps, as sorted text
 snapshot()
@@ -76,24 +33,23 @@ snapshot()
 	done > "$2"
 }
 
-cleanup()
+# drop_all: drop the test's databases
+drop_all()
 {
+	local db
 	for db in $SRC $DBS; do
-		psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1
+		dropdb --if-exists "$db" || return 1
 	done
-	rm -rf "$WORK"
 }
-trap cleanup EXIT
+at_exit drop_all
+at_exit rm -rf "$WORK"
 
-echo "1..34"
-
-for db in $SRC $DBS; do
-	psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1
-done
-psql -X -q -d postgres -c "CREATE DATABASE $SRC" >/dev/null
+plan 34
+drop_all
+createdb $SRC
 
 # The source database
-$PSQL -d $SRC >"$WORK/setup.log" 2>&1 <<'EOF'
+ok "the source database is set up" $PSQL -d $SRC <<'EOF'
 CREATE EXTENSION retention;
 INSERT INTO retention.reps (name, email, role_name) VALUES
 	('Rita', 'rita@example.com', 'dump_rita'), ('Ravi', NULL, 'dump_ravi');
@@ -152,29 +108,24 @@ INSERT INTO retention.observations (product_id, measure, observed_at, value) VAL
 SELECT retention.override_health(3, 90, 'renewal signed', now() + interval '30 days');
 SELECT retention.snapshot_health('2026-02-27'), retention.snapshot_health('2026-02-28');
 EOF
-ok $? "the source database is set up"
 
 snapshot $SRC "$WORK/src.txt"
-pg_dump -d $SRC -f "$WORK/plain.sql" 2>"$WORK/dump-plain.log"
-ok $? "pg_dump, plain format"
-pg_dump -d $SRC -Fc -f "$WORK/custom.dump" 2>"$WORK/dump-custom.log"
-ok $? "pg_dump, custom format"
+ok "pg_dump, plain format" pg_dump -d $SRC -f "$WORK/plain.sql"
+ok "pg_dump, custom format" pg_dump -d $SRC -Fc -f "$WORK/custom.dump"
 
 for db in $DBS; do
-	psql -X -q -d postgres -c "CREATE DATABASE $db" >/dev/null
+	createdb "$db"
 done
-$PSQL -d retention_dump_plain -f "$WORK/plain.sql" >"$WORK/restore-plain.log" 2>&1
-ok $? "psql -f restores the plain dump without an error"
-pg_restore --exit-on-error -d retention_dump_custom "$WORK/custom.dump" >"$WORK/restore-custom.log" 2>&1
-ok $? "pg_restore restores the custom dump without an error"
-pg_restore --exit-on-error --single-transaction -d retention_dump_single "$WORK/custom.dump" >"$WORK/restore-single.log" 2>&1
-ok $? "pg_restore --single-transaction restores it too"
+ok "psql -f restores the plain dump without an error" \
+	$PSQL -d retention_dump_plain -f "$WORK/plain.sql"
+ok "pg_restore restores the custom dump without an error" \
+	pg_restore --exit-on-error -d retention_dump_custom "$WORK/custom.dump"
+ok "pg_restore --single-transaction restores it too" \
+	pg_restore --exit-on-error --single-transaction -d retention_dump_single "$WORK/custom.dump"
 
 for db in $DBS; do
 	snapshot $db "$WORK/$db.txt"
-	diff "$WORK/src.txt" "$WORK/$db.txt" >"$WORK/$db.diff"
-	ok $? "$db: every row of every table is as it was"
-	[ -s "$WORK/$db.diff" ] && sed 's/^/#   /' "$WORK/$db.diff" | head -n 20
+	ok "$db: every row of every table is as it was" diff "$WORK/src.txt" "$WORK/$db.txt"
 done
 
 # What the source holds, counted by hand: 7 rules (5 built-in, one of them
@@ -217,10 +168,4 @@ for db in retention_dump_plain retention_dump_single; do
 		"support_tickets" "$db: the deleted built-in weight stays deleted"
 done
 
-for db in $SRC $DBS; do
-	psql -X -q -d postgres -c "DROP DATABASE $db" >/dev/null 2>&1
-done
-ok $? "the test databases are dropped"
-
-[ "$tests" -eq 34 ] || echo "# ran $tests tests, planned 34"
-[ "$failed" -eq 0 ] && [ "$tests" -eq 34 ]
+ok "the test databases are dropped" drop_all

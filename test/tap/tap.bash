@@ -119,9 +119,29 @@ drop_db() {
 	dropdb --if-exists "$1"
 }
 
+# sqlstate DB SQL: the SQLSTATE the statement fails with, or OK
+sqlstate() {
+	local out
+	out=$(psql -X -q -v VERBOSITY=sqlstate -d "$1" -c "$2" 2>&1 >/dev/null)
+	if [ -z "$out" ]; then
+		echo OK
+	else
+		printf '%s\n' "$out" | sed -n 's/^ERROR:  \([0-9A-Z]\{5\}\)$/\1/p' | head -n 1
+	fi
+}
+
+# at_exit COMMAND...: run this when the test ends, however it ends
+_tap_at_exit=()
+at_exit() {
+	_tap_at_exit+=("$*")
+}
+
 # At the end: the plan, if none was given, and the exit status prove expects
 _tap_end() {
-	local rc=$?
+	local rc=$? c
+	for c in "${_tap_at_exit[@]}"; do
+		eval "$c" >/dev/null 2>&1
+	done
 	[ -n "$_tap_planned" ] || echo "1..$_tap_count"
 	if [ -n "$_tap_planned" ] && [ "$_tap_planned" != "$_tap_count" ]; then
 		diag "planned $_tap_planned tests but ran $_tap_count"
