@@ -15,6 +15,7 @@
  * rep's.  Row-level security checks the new row of an UPDATE against the
  * reps' SELECT policy as well, so the transaction remembers the products it
  * handed over and retention.handed_over(id) lets that policy accept them.
+ * A hand-over made in a subtransaction that rolls back is forgotten with it.
  *
  *-------------------------------------------------------------------------
  */
@@ -22,6 +23,7 @@
 
 #include "access/htup_details.h"
 #include "access/xact.h"
+#include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "executor/spi.h"
 #include "fmgr.h"
@@ -31,6 +33,7 @@
 #include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/hsearch.h"
+#include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
 
@@ -54,6 +57,13 @@ typedef struct HandOver
 	Oid			role;
 } HandOver;
 
+/* An entry of the table: the hand-over, and the subtransaction that made it */
+typedef struct HandOverEntry
+{
+	HandOver	key;
+	SubTransactionId subid;
+} HandOverEntry;
+
 /* The HandOvers of this transaction; NULL when none */
 static HTAB *handed_over_ids = NULL;
 static bool handed_over_callback = false;
@@ -65,15 +75,44 @@ HandOverXactCallback(XactEvent event, void *arg)
 	handed_over_ids = NULL;
 }
 
+/*
+ * Subtransaction end: a rolled-back subtransaction takes its hand-overs with
+ * it; a committed one passes them to its parent.
+ */
+static void
+HandOverSubXactCallback(SubXactEvent event, SubTransactionId mySubid,
+						SubTransactionId parentSubid, void *arg)
+{
+	HASH_SEQ_STATUS status;
+	HandOverEntry *entry;
+
+	if (handed_over_ids == NULL ||
+		(event != SUBXACT_EVENT_ABORT_SUB && event != SUBXACT_EVENT_COMMIT_SUB))
+		return;
+	hash_seq_init(&status, handed_over_ids);
+	while ((entry = (HandOverEntry *) hash_seq_search(&status)) != NULL)
+	{
+		if (entry->subid != mySubid)
+			continue;
+		if (event == SUBXACT_EVENT_ABORT_SUB)
+			(void) hash_search(handed_over_ids, &entry->key, HASH_REMOVE, NULL);
+		else
+			entry->subid = parentSubid;
+	}
+}
+
 /* Remember that the current role moved product id into another group */
 static void
 RememberHandOver(int64 id)
 {
 	HandOver	key;
+	HandOverEntry *entry;
+	bool		found;
 
 	if (!handed_over_callback)
 	{
 		RegisterXactCallback(HandOverXactCallback, NULL);
+		RegisterSubXactCallback(HandOverSubXactCallback, NULL);
 		handed_over_callback = true;
 	}
 	if (handed_over_ids == NULL)
@@ -81,7 +120,7 @@ RememberHandOver(int64 id)
 		HASHCTL		ctl;
 
 		ctl.keysize = sizeof(HandOver);
-		ctl.entrysize = sizeof(HandOver);
+		ctl.entrysize = sizeof(HandOverEntry);
 		ctl.hcxt = TopTransactionContext;
 		handed_over_ids = hash_create("retention handed-over products", 64, &ctl,
 									  HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
@@ -89,7 +128,10 @@ RememberHandOver(int64 id)
 	memset(&key, 0, sizeof(key));
 	key.product = id;
 	key.role = GetUserId();
-	(void) hash_search(handed_over_ids, &key, HASH_ENTER, NULL);
+	entry = (HandOverEntry *) hash_search(handed_over_ids, &key, HASH_ENTER, &found);
+	/* the outermost subtransaction that made it decides */
+	if (!found)
+		entry->subid = GetCurrentSubTransactionId();
 }
 
 PG_FUNCTION_INFO_V1(handed_over);
@@ -112,11 +154,26 @@ handed_over(PG_FUNCTION_ARGS)
 	PG_RETURN_BOOL(hash_search(handed_over_ids, &key, HASH_FIND, NULL) != NULL);
 }
 
-/* Column number by name, or an error naming the column */
-static int
-PlacementColumn(Relation rel, const char *name)
+/* What a column placement reads must hold */
+typedef enum PlacementType
 {
-	int			attnum = SPI_fnumber(RelationGetDescr(rel), name);
+	PLACEMENT_TEXT,				/* text or varchar: read as text */
+	PLACEMENT_INTEGER,			/* smallint, integer or bigint: the key */
+	PLACEMENT_BIGINT			/* bigint: the group id, which we write */
+} PlacementType;
+
+/*
+ * Column number by name, checked for the type placement reads it as: the
+ * trigger can be attached to any table, and reading a datum as the wrong
+ * type would crash the backend.
+ */
+static int
+PlacementColumn(Relation rel, const char *name, PlacementType type)
+{
+	TupleDesc	desc = RelationGetDescr(rel);
+	int			attnum = SPI_fnumber(desc, name);
+	Oid			typid;
+	bool		ok;
 
 	if (attnum <= 0)
 		ereport(ERROR,
@@ -124,7 +181,46 @@ PlacementColumn(Relation rel, const char *name)
 				 errmsg("column \"%s\" of relation \"%s\" does not exist",
 						name, RelationGetRelationName(rel)),
 				 errdetail("retention.place_in_group() needs columns \"id\", \"stage\", \"product_type\" and \"group_id\".")));
+
+	typid = getBaseType(TupleDescAttr(desc, attnum - 1)->atttypid);
+	switch (type)
+	{
+		case PLACEMENT_TEXT:
+			ok = (typid == TEXTOID || typid == VARCHAROID);
+			break;
+		case PLACEMENT_INTEGER:
+			ok = (typid == INT2OID || typid == INT4OID || typid == INT8OID);
+			break;
+		default:
+			ok = (typid == INT8OID);
+			break;
+	}
+	if (!ok)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATATYPE_MISMATCH),
+				 errmsg("column \"%s\" of relation \"%s\" must be of type %s",
+						name, RelationGetRelationName(rel),
+						type == PLACEMENT_TEXT ? "text or character varying" :
+						type == PLACEMENT_INTEGER ? "smallint, integer or bigint" : "bigint"),
+				 errdetail("The column is of type %s.",
+						   format_type_be(TupleDescAttr(desc, attnum - 1)->atttypid)),
+				 errtablecol(rel, attnum)));
 	return attnum;
+}
+
+/* The integer key of a row, whatever its integer type */
+static int64
+IntegerColumn(Datum value, Oid typid)
+{
+	switch (getBaseType(typid))
+	{
+		case INT2OID:
+			return DatumGetInt16(value);
+		case INT4OID:
+			return DatumGetInt32(value);
+		default:
+			return DatumGetInt64(value);
+	}
 }
 
 /* Text of a column that must not be null for placement */
@@ -220,6 +316,7 @@ place_in_group(PG_FUNCTION_ARGS)
 	char	   *product_type;
 	Datum		group;
 	Datum		id;
+	int64		id_value = 0;
 	StageRules *rules;
 	const GroupInfo *current = NULL;
 	int64		chosen;
@@ -248,10 +345,10 @@ place_in_group(PG_FUNCTION_ARGS)
 	{
 		cols = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(PlacementColumns));
 		cols->tupdesc = desc;
-		cols->id_attnum = PlacementColumn(rel, "id");
-		cols->stage_attnum = PlacementColumn(rel, "stage");
-		cols->type_attnum = PlacementColumn(rel, "product_type");
-		cols->group_attnum = PlacementColumn(rel, "group_id");
+		cols->id_attnum = PlacementColumn(rel, "id", PLACEMENT_INTEGER);
+		cols->stage_attnum = PlacementColumn(rel, "stage", PLACEMENT_TEXT);
+		cols->type_attnum = PlacementColumn(rel, "product_type", PLACEMENT_TEXT);
+		cols->group_attnum = PlacementColumn(rel, "group_id", PLACEMENT_BIGINT);
 		fcinfo->flinfo->fn_extra = cols;
 	}
 
@@ -300,15 +397,17 @@ place_in_group(PG_FUNCTION_ARGS)
 		return PointerGetDatum(newtuple);
 
 	id = heap_getattr(newtuple, cols->id_attnum, desc, &isnull);
+	if (!isnull)
+		id_value = IntegerColumn(id, TupleDescAttr(desc, cols->id_attnum - 1)->atttypid);
 	chosen = ChooseGroup(rel, rules,
-						 isnull ? "(new)" : DatumGetCString(DirectFunctionCall1(int8out, id)),
+						 isnull ? "(new)" : psprintf(INT64_FORMAT, id_value),
 						 stage, product_type);
 
 	/* Only roles that row-level security applies to need the record */
 	if (!is_insert && !isnull &&
 		(current == NULL || current->id != chosen) &&
 		!superuser() && !has_bypassrls_privilege(GetUserId()))
-		RememberHandOver(DatumGetInt64(id));
+		RememberHandOver(id_value);
 
 	replcol = cols->group_attnum;
 	replvalue = Int64GetDatum(chosen);

@@ -409,11 +409,26 @@ GuardBeforeUpdate(TriggerData *trigdata, GuardColumns *cols)
 
 	rules = GetStageRules();
 
+	/*
+	 * A reason counts only if the statement gave this move a new one: the
+	 * column is among those the statement sets, and its value differs from
+	 * the row's old one.  tg_updatedcols covers the columns of every action
+	 * of a MERGE, and SET reason = reason targets the column without giving
+	 * anything new; in both the old reason would otherwise justify the move.
+	 */
 	reason_set = cols->reason_attnum != 0 &&
 		bms_is_member(cols->reason_attnum - FirstLowInvalidHeapAttributeNumber,
 					  trigdata->tg_updatedcols);
 	reason = reason_set ?
 		ColumnText(newtuple, desc, cols->reason_attnum, &cols->reason_out) : NULL;
+	if (reason != NULL)
+	{
+		char	   *old_reason = ColumnText(oldtuple, desc, cols->reason_attnum,
+											&cols->reason_out);
+
+		if (old_reason != NULL && strcmp(old_reason, reason) == 0)
+			reason = NULL;
+	}
 
 	CheckMove(rel, cols, rules,
 			  ColumnText(oldtuple, desc, cols->key_attnum, &cols->key_out),

@@ -41,7 +41,12 @@ static void *LoadStageRules(MemoryContext cxt, Oid owner);
 /* The rules, read from these tables (the first one's owner reads them) */
 static ConfigCache stage_rules_cache = {
 	.name = "retention stage rules",
-	.tables = {"transitions", "groups", "stage_history", NULL},
+	/*
+	 * Not stage_history, though the rules name it: a VACUUM of it sends an
+	 * invalidation too, and would reload every session's rules.  Dropping
+	 * the extension drops transitions as well, which reloads them.
+	 */
+	.tables = {"transitions", "groups", NULL},
 	.load = LoadStageRules,
 };
 
