@@ -193,7 +193,9 @@ INSERT INTO public.hj_samples VALUES
 	('timestamptz', '2026-06-01 00:00+00'), ('date', '2026-06-01'), ('interval', '1 month'),
 	('regclass', 'retention.products'), ('bigint[]', '{1,2}'), ('text[]', '{control,treatment}'),
 	('boolean[]', '{true,false}'), ('integer[]', '{1,2}'), ('int4range', '[1,3]'),
-	('int4range[]', '{"[1,3]","[4,6]"}'), ('retention.health', '(50,yellow,1,usage)');
+	('int4range[]', '{"[1,3]","[4,6]"}'), ('retention.health', '(50,yellow,1,usage)'),
+	('retention.survey_counts', '(1,0,0,0,0,0,0,2,0,3,1)'),
+	('timestamptz[]', '{2026-05-01 00:00+00,2026-06-01 00:00+00}');
 CREATE FUNCTION public.hj_arg(t regtype, arg text) RETURNS text
 	LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
 	RETURN pg_catalog.format('%L::%s',
@@ -277,6 +279,10 @@ INSERT INTO public.hj_calls (kind, target, stmt) VALUES
 	('write', 'retention.scorecard_measures', $$UPDATE retention.scorecard_measures SET weight = 5 WHERE measure OPERATOR(pg_catalog.=) 'usage'$$),
 	('write', 'retention.scorecard_measures', $$DELETE FROM retention.scorecard_measures WHERE measure OPERATOR(pg_catalog.=) 'usage'; SET CONSTRAINTS ALL IMMEDIATE$$),
 	('write', 'retention.observations', $$INSERT INTO retention.observations (product_id, measure, observed_at, value) VALUES (1, 'usage', '2026-06-01', 3)$$),
+	('write', 'retention.products', $$UPDATE retention.products SET mrr = 7 WHERE id OPERATOR(pg_catalog.=) 2$$),
+	('write', 'retention.products', $$UPDATE retention.products SET mrr = 8, mrr_since = '2020-01-01' WHERE id OPERATOR(pg_catalog.=) 2$$),
+	('write', 'retention.mrr_history', $$UPDATE retention.mrr_history SET mrr = 1$$),
+	('write', 'retention.mrr_history', $$DELETE FROM retention.mrr_history$$),
 	('write', 'retention.health_overrides', $$INSERT INTO retention.health_overrides (product_id, score, reason, expires_at) VALUES (2, 10, 'x', '2099-01-01')$$),
 	('write', 'retention.health_snapshots', $$INSERT INTO retention.health_snapshots (product_id, as_of, health, score, band, overridden) VALUES (2, '2026-01-01', '(1,red,1,usage)', 1, 'red', false)$$),
 	('write', 'a table of the caller''s own', $$CREATE TEMP TABLE hj_subs (k text PRIMARY KEY, s text NOT NULL, why text); SELECT retention.enforce_stages('hj_subs', 's', 'k', 'why'); INSERT INTO hj_subs VALUES ('a', 'retention'); UPDATE hj_subs SET s = 'ineligible', why = 'gone'$$);
