@@ -281,6 +281,8 @@ INSERT INTO public.hj_calls (kind, target, stmt) VALUES
 	('write', 'retention.scorecard_measures', $$DELETE FROM retention.scorecard_measures WHERE measure OPERATOR(pg_catalog.=) 'usage'; SET CONSTRAINTS ALL IMMEDIATE$$),
 	('write', 'retention.observations', $$INSERT INTO retention.observations (product_id, measure, observed_at, value) VALUES (1, 'usage', '2026-06-01', 3)$$),
 	('write', 'retention.health_overrides', $$INSERT INTO retention.health_overrides (product_id, score, reason, expires_at) VALUES (2, 10, 'x', '2099-01-01')$$),
+	('write', 'retention.health_alerts', $$INSERT INTO retention.health_alerts (product_id, as_of, kind, old_score, new_score, old_band, new_band) VALUES (2, '2026-01-01', 'dropped', 90, 50, 'green', 'yellow')$$),
+	('write', 'retention.health_alerts', $$UPDATE retention.health_alerts SET kind = 'dropped'$$),
 	('write', 'retention.health_snapshots', $$INSERT INTO retention.health_snapshots (product_id, as_of, health, score, band, overridden) VALUES (2, '2026-01-01', '(1,red,1,usage)', 1, 'red', false)$$),
 	('write', 'a table of the caller''s own', $$CREATE TEMP TABLE hj_subs (k text PRIMARY KEY, s text NOT NULL, why text); SELECT retention.enforce_stages('hj_subs', 's', 'k', 'why'); INSERT INTO hj_subs VALUES ('a', 'retention'); UPDATE hj_subs SET s = 'ineligible', why = 'gone'$$);
 
