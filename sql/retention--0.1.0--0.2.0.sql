@@ -16,6 +16,40 @@
 -- common: shared infrastructure
 ------------------------------------------------------------------------------
 
+-- A restored deletion record deletes exactly the seeded row its key names
+-- (0.1.0 matched with @>, so a key of '{}' deleted every seeded row).
+CREATE OR REPLACE FUNCTION retention.config_deletion_apply() RETURNS trigger
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+DECLARE
+	-- the key columns of each table, as builtin_row_guard writes them
+	key_columns text[] := CASE NEW.table_name
+		WHEN 'stages' THEN ARRAY['name']
+		WHEN 'transitions' THEN ARRAY['from_stage', 'to_stage']
+		WHEN 'measures' THEN ARRAY['name']
+		WHEN 'scorecards' THEN ARRAY['name']
+		WHEN 'scorecard_measures' THEN ARRAY['measure', 'scorecard'] END;
+BEGIN
+	-- A key names one row: exactly the table's key columns, each with a
+	-- value (a partial key such as '{}' would match every seeded row).
+	IF jsonb_typeof(NEW.key) IS DISTINCT FROM 'object'
+	   OR (SELECT array_agg(k ORDER BY k) FROM jsonb_object_keys(NEW.key) k)
+		  IS DISTINCT FROM key_columns THEN
+		RAISE EXCEPTION 'invalid key for a deleted row of retention.%', NEW.table_name
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = format('The key is %s; it must be an object with exactly the keys %s.',
+								  NEW.key, array_to_string(key_columns, ', ')),
+				  HINT = 'Deleting the configuration row itself records its deletion.';
+	END IF;
+	EXECUTE format('DELETE FROM retention.%I t WHERE t.builtin'
+				   ' AND (SELECT jsonb_object_agg(c, to_jsonb(t) -> c) FROM unnest($2) c) = $1',
+				   NEW.table_name)
+		USING NEW.key, key_columns;
+	RETURN NULL;
+END
+$$;
+
 ------------------------------------------------------------------------------
 -- lifecycle: stages, deals, products, history, enforcement
 ------------------------------------------------------------------------------
@@ -108,6 +142,32 @@ END
 $$;
 COMMENT ON FUNCTION retention.trigger_name(name, text) IS
 	'the name retention.enforce_stages gives a trigger: the table''s name, cut so that the suffix fits';
+
+-- NULL arguments are refused by name.
+CREATE OR REPLACE FUNCTION retention.move(product bigint, to_stage text, reason text DEFAULT NULL)
+	RETURNS retention.products
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+DECLARE
+	moved retention.products;
+BEGIN
+	IF product IS NULL OR to_stage IS NULL THEN
+		RAISE EXCEPTION '% must not be null', CASE WHEN product IS NULL THEN 'product' ELSE 'to_stage' END
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
+	UPDATE retention.products p
+	   SET stage = move.to_stage, stage_reason = move.reason
+	 WHERE p.id = move.product
+	RETURNING p.* INTO moved;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'product % does not exist', product
+			USING ERRCODE = 'no_data_found',
+				  HINT = 'Or it belongs to a group you do not look after.';
+	END IF;
+	RETURN moved;
+END
+$$;
 
 -- Only administrators' tables keep history; views are refused; a partitioned
 -- table gets the trigger that records moves to another partition.
@@ -233,6 +293,71 @@ GRANT USAGE ON SEQUENCE retention.forgotten_products_id_seq TO retention_admin;
 -- health: the type, configuration, aggregate, overrides, snapshots, views
 ------------------------------------------------------------------------------
 
+-- One product's data or configuration can no longer break everyone's health:
+-- observed values are bounded (no sum of them overflows), and a measure's
+-- window can always be applied.  An update stops here if existing
+-- observations lie outside the range: correct or delete them first.
+ALTER TABLE retention.observations DROP CONSTRAINT observations_value_finite;
+ALTER TABLE retention.observations ADD CONSTRAINT observations_value_range
+	CHECK (value >= -1e12 AND value <= 1e12);
+COMMENT ON COLUMN retention.observations.value IS
+	'the observed value, finite and between -1e12 and 1e12; may be NULL for measures that only count rows';
+CREATE OR REPLACE FUNCTION retention.measures_validate() RETURNS trigger
+	LANGUAGE plpgsql STABLE PARALLEL UNSAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+DECLARE
+	w_months integer;
+	w_days integer;
+BEGIN
+	IF NEW.name !~ '^[a-z][a-z0-9_]*$' OR pg_catalog.octet_length(NEW.name) > 63 THEN
+		RAISE EXCEPTION 'invalid measure name "%"', NEW.name
+			USING ERRCODE = 'RT005',
+				  DETAIL = 'A measure name starts with a lower-case letter, continues with lower-case letters, digits or underscores, and is at most 63 bytes long.';
+	END IF;
+	IF TG_OP = 'UPDATE' AND OLD.builtin AND NEW.name <> OLD.name THEN
+		RAISE EXCEPTION 'cannot rename built-in measure "%"', OLD.name
+			USING ERRCODE = 'RT005',
+				  DETAIL = 'A restore would bring the measure back under its old name.',
+				  HINT = 'Create a measure under the new name instead.';
+	END IF;
+	IF NEW.rollup NOT IN ('avg', 'sum', 'count', 'last', 'min', 'max') THEN
+		RAISE EXCEPTION 'unknown rollup "%" for measure "%"', NEW.rollup, NEW.name
+			USING ERRCODE = 'RT005',
+				  DETAIL = 'The rollups are avg, sum, count, last, min and max.';
+	END IF;
+	-- Every part of the interval must be >= 0: '1 month -29 days' is > 0 by
+	-- interval comparison but can end after it starts.
+	w_months := EXTRACT(YEAR FROM NEW.window_length) * 12 + EXTRACT(MONTH FROM NEW.window_length);
+	w_days := EXTRACT(DAY FROM NEW.window_length);
+	IF NEW.window_length <= interval '0' OR w_months < 0 OR w_days < 0
+	   OR NEW.window_length - pg_catalog.make_interval(months => w_months, days => w_days) < interval '0' THEN
+		RAISE EXCEPTION 'window of measure "%" must be positive', NEW.name
+			USING ERRCODE = 'RT005',
+				  DETAIL = pg_catalog.format('The window given is "%s".', NEW.window_length),
+				  HINT = 'Give a positive interval with no negative part, such as ''30 days''.';
+	END IF;
+	-- as_of - window must stay a valid time for any as_of a query gives
+	IF NEW.window_length > interval '100 years' THEN
+		RAISE EXCEPTION 'window of measure "%" is too long', NEW.name
+			USING ERRCODE = 'RT005',
+				  DETAIL = pg_catalog.format('The window given is "%s"; the longest is 100 years.', NEW.window_length);
+	END IF;
+	IF NEW.zero_at IN ('Infinity', '-Infinity', 'NaN') OR NEW.full_at IN ('Infinity', '-Infinity', 'NaN') THEN
+		RAISE EXCEPTION 'thresholds of measure "%" must be finite', NEW.name
+			USING ERRCODE = 'RT005',
+				  DETAIL = pg_catalog.format('zero_at is %s and full_at is %s.', NEW.zero_at, NEW.full_at);
+	END IF;
+	IF NEW.zero_at = NEW.full_at THEN
+		RAISE EXCEPTION 'measure "%" has zero_at equal to full_at', NEW.name
+			USING ERRCODE = 'RT005',
+				  DETAIL = pg_catalog.format('Both thresholds are %s; a sub-score needs two different values to scale between.', NEW.zero_at),
+				  HINT = 'Set full_at above zero_at when higher values are better, below it when lower values are better.';
+	END IF;
+	RETURN NEW;
+END
+$$;
+
 -- Every SQL function pins its search_path (0.1.0 left this one without, to
 -- let the planner inline it).
 CREATE OR REPLACE FUNCTION retention.health_as_of(as_of timestamptz)
@@ -251,6 +376,53 @@ CREATE OR REPLACE FUNCTION retention.health_as_of(as_of timestamptz)
 				- (SELECT max(m.window_length) FROM retention.measures m)
 		 GROUP BY o.product_id, coalesce(g.scorecard, 'default');
 	END;
+
+-- A reason of only white space (tabs, newlines too) is no reason; NULL
+-- arguments are refused by name.
+ALTER TABLE retention.health_overrides DROP CONSTRAINT health_overrides_reason_given;
+ALTER TABLE retention.health_overrides ADD CONSTRAINT health_overrides_reason_given
+	CHECK (pg_catalog.btrim(reason, E' \t\n\r\f\v') <> '');
+CREATE OR REPLACE FUNCTION retention.override_health(product bigint, score float8, reason text,
+										  expires_at timestamptz)
+	RETURNS retention.health_overrides
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+DECLARE
+	result retention.health_overrides;
+BEGIN
+	IF product IS NULL OR score IS NULL OR expires_at IS NULL THEN
+		RAISE EXCEPTION '% must not be null',
+			CASE WHEN product IS NULL THEN 'product' WHEN score IS NULL THEN 'score'
+				 ELSE 'expires_at' END
+			USING ERRCODE = 'null_value_not_allowed',
+				  HINT = 'Call retention.override_health(product, score, reason, expires_at).';
+	END IF;
+	IF NOT (score >= 0 AND score <= 100) THEN
+		RAISE EXCEPTION 'health score % is out of range', score
+			USING ERRCODE = 'numeric_value_out_of_range',
+				  HINT = 'A health score is between 0 and 100.';
+	END IF;
+	IF reason IS NULL OR btrim(reason, E' \t\n\r\f\v') = '' THEN
+		RAISE EXCEPTION 'an override of product % needs a reason', product
+			USING ERRCODE = 'invalid_parameter_value',
+				  HINT = 'Say why the computed score is not to be trusted for now.';
+	END IF;
+	IF expires_at <= now() THEN
+		RAISE EXCEPTION 'override of product % would already have expired', product
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = format('expires_at %s is not in the future.', expires_at),
+				  HINT = 'Give an expiry after now().';
+	END IF;
+	INSERT INTO retention.health_overrides AS o (product_id, score, reason, expires_at)
+	VALUES (product, score, reason, expires_at)
+	ON CONFLICT (product_id) DO UPDATE
+		SET score = EXCLUDED.score, reason = EXCLUDED.reason, expires_at = EXCLUDED.expires_at,
+			set_by = session_user, set_at = now()
+	RETURNING o.* INTO result;
+	RETURN result;
+END
+$$;
 
 /*
  * Alerts: a snapshot that turns a product red, or drops it by at least its

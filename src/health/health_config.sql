@@ -116,6 +116,12 @@ BEGIN
 				  DETAIL = pg_catalog.format('The window given is "%s".', NEW.window_length),
 				  HINT = 'Give a positive interval with no negative part, such as ''30 days''.';
 	END IF;
+	-- as_of - window must stay a valid time for any as_of a query gives
+	IF NEW.window_length > interval '100 years' THEN
+		RAISE EXCEPTION 'window of measure "%" is too long', NEW.name
+			USING ERRCODE = 'RT005',
+				  DETAIL = pg_catalog.format('The window given is "%s"; the longest is 100 years.', NEW.window_length);
+	END IF;
 	IF NEW.zero_at IN ('Infinity', '-Infinity', 'NaN') OR NEW.full_at IN ('Infinity', '-Infinity', 'NaN') THEN
 		RAISE EXCEPTION 'thresholds of measure "%" must be finite', NEW.name
 			USING ERRCODE = 'RT005',
@@ -265,7 +271,7 @@ CREATE TABLE retention.observations (
 	measure		text NOT NULL REFERENCES retention.measures (name),
 	observed_at timestamptz NOT NULL,
 	value		double precision
-				CONSTRAINT observations_value_finite CHECK (value NOT IN ('Infinity', '-Infinity', 'NaN'))
+				CONSTRAINT observations_value_range CHECK (value >= -1e12 AND value <= 1e12)
 ) PARTITION BY RANGE (observed_at);
 -- Everything lands here until you add partitions by time (see README).
 CREATE TABLE retention.observations_default PARTITION OF retention.observations DEFAULT;
@@ -274,7 +280,7 @@ COMMENT ON TABLE retention.observations_default IS
 COMMENT ON TABLE retention.observations IS
 	'observed values of health measures per product (usage, survey answers, tickets...)';
 COMMENT ON COLUMN retention.observations.value IS
-	'the observed value; may be NULL for measures that only count rows';
+	'the observed value, finite and between -1e12 and 1e12; may be NULL for measures that only count rows';
 
 CREATE INDEX observations_product_measure_idx
 	ON retention.observations (product_id, measure, observed_at);

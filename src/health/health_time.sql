@@ -13,7 +13,8 @@ CREATE TABLE retention.health_overrides (
 	score		float8 NOT NULL
 				CONSTRAINT health_overrides_score_range CHECK (score >= 0 AND score <= 100),
 	reason		text NOT NULL
-				CONSTRAINT health_overrides_reason_given CHECK (pg_catalog.btrim(reason) <> ''),
+				CONSTRAINT health_overrides_reason_given
+				CHECK (pg_catalog.btrim(reason, E' \t\n\r\f\v') <> ''),
 	expires_at	timestamptz NOT NULL,
 	set_by		text NOT NULL DEFAULT session_user,
 	set_at		timestamptz NOT NULL DEFAULT pg_catalog.now()
@@ -30,12 +31,19 @@ CREATE FUNCTION retention.override_health(product bigint, score float8, reason t
 DECLARE
 	result retention.health_overrides;
 BEGIN
+	IF product IS NULL OR score IS NULL OR expires_at IS NULL THEN
+		RAISE EXCEPTION '% must not be null',
+			CASE WHEN product IS NULL THEN 'product' WHEN score IS NULL THEN 'score'
+				 ELSE 'expires_at' END
+			USING ERRCODE = 'null_value_not_allowed',
+				  HINT = 'Call retention.override_health(product, score, reason, expires_at).';
+	END IF;
 	IF NOT (score >= 0 AND score <= 100) THEN
 		RAISE EXCEPTION 'health score % is out of range', score
 			USING ERRCODE = 'numeric_value_out_of_range',
 				  HINT = 'A health score is between 0 and 100.';
 	END IF;
-	IF reason IS NULL OR btrim(reason) = '' THEN
+	IF reason IS NULL OR btrim(reason, E' \t\n\r\f\v') = '' THEN
 		RAISE EXCEPTION 'an override of product % needs a reason', product
 			USING ERRCODE = 'invalid_parameter_value',
 				  HINT = 'Say why the computed score is not to be trusted for now.';

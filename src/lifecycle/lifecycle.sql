@@ -396,6 +396,10 @@ CREATE FUNCTION retention.move(product bigint, to_stage text, reason text DEFAUL
 DECLARE
 	moved retention.products;
 BEGIN
+	IF product IS NULL OR to_stage IS NULL THEN
+		RAISE EXCEPTION '% must not be null', CASE WHEN product IS NULL THEN 'product' ELSE 'to_stage' END
+			USING ERRCODE = 'null_value_not_allowed';
+	END IF;
 	UPDATE retention.products p
 	   SET stage = move.to_stage, stage_reason = move.reason
 	 WHERE p.id = move.product
