@@ -125,10 +125,14 @@ SELECT product_id AS product, customer, round(score::numeric, 1) AS score, band,
  ORDER BY product_id;
 
 \echo
-\echo '5e. Yesterday''s snapshot, with its alerts (LISTEN retention_health_alert)'
-LISTEN retention_health_alert;
+\echo '5e. Yesterday''s snapshot, with its alerts (retention.health_alerts; LISTEN retention_health_alert wakes a client up)'
 SELECT retention.snapshot_health(CURRENT_DATE - 1) AS "products recorded";
-UNLISTEN retention_health_alert;
+SELECT a.product_id AS product, a.kind, round(a.old_score::numeric, 1) AS was,
+	   round(a.new_score::numeric, 1) AS now, a.old_band, a.new_band
+  FROM retention.health_alerts a
+ WHERE a.as_of = CURRENT_DATE - 1
+ ORDER BY a.product_id
+ LIMIT 10;
 
 \echo '6. An illegal move, refused'
 \echo '   "ineligible" is terminal: no rule of retention.transitions leads out of it.'
