@@ -266,8 +266,8 @@ activity_accum(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("rows of one subject have different cohort starts: %s and %s",
-							timestamptz_to_str(state->cohort_start),
-							timestamptz_to_str(cohort_start)),
+							pstrdup(timestamptz_to_str(state->cohort_start)),
+							pstrdup(timestamptz_to_str(cohort_start))),
 					 errhint("Group by the subject, and give every row of a subject the same cohort_start.")));
 		if (unit != state->unit || window != state->window)
 			ereport(ERROR,
