@@ -284,6 +284,16 @@ SELECT (retention.override_health(min(h.id), 72, 'executive sponsor confirmed re
 SELECT sum(retention.snapshot_health(CURRENT_DATE - d)) AS snapshots
   FROM pg_catalog.generate_series(15, 2, -1) AS d \gset
 
+-- The past, imported with its real dates (as an administrator brings in a
+-- company's history): the products in retention today first entered it
+-- over the last twelve weeks, so the cohort views have cohorts to show.
+INSERT INTO retention.stage_history (table_name, product_id, row_key, from_stage, to_stage, reason, changed_at)
+SELECT 'retention.products', p.id, p.id::text, NULL, 'retention', 'imported history',
+	   CURRENT_DATE - 7 - pg_temp.pick(p.id, 90, 78) + time '10:00'
+  FROM retention.products p
+ WHERE EXISTS (SELECT FROM retention.stage_history h
+			    WHERE h.product_id = p.id AND h.to_stage = 'retention');
+
 DROP TABLE demo_deal, demo_product, demo_health;
 DROP FUNCTION pg_temp.pick(bigint, integer, integer);
 ANALYZE retention.deals, retention.products, retention.stage_history, retention.observations,
