@@ -514,7 +514,12 @@ CREATE FUNCTION retention.cohort_table(kind text, unit text, periods integer,
 			  FROM subjects s GROUP BY s.cohort),
 		cells AS (
 			SELECT c.cohort, k.k, c.c[1] AS size, c.c[k.k OPERATOR(pg_catalog.+) 1] AS kept
-			  FROM counts c, pg_catalog.generate_series(0, cohort_table.periods) k (k))
+			  FROM counts c, pg_catalog.generate_series(0, cohort_table.periods) k (k)
+			 -- checks the kind and the unit even when there is no product
+			 WHERE retention.retained('(month,2000-01-01T00:00:00+00:00,{})'::retention.activity,
+									  cohort_table.kind, 0)
+			   AND (SELECT retention.activity(cohort_table.unit, cohort_table.as_of,
+											  NULL::timestamptz)) IS NOT NULL)
 		SELECT cells.cohort, cells.k, cells.size, cells.kept,
 			   pg_catalog.round(cells.kept::numeric OPERATOR(pg_catalog./) cells.size, 4)::numeric(7,4)
 		  FROM cells
