@@ -142,6 +142,9 @@ SELECT a, retention.cohort_start(a), retention.active_periods(a)
   FROM (SELECT retention.activity('day', '2026-03-07 12:00', t) a
 		  FROM (VALUES ('2026-03-08 00:30'::timestamptz), ('2026-03-08 23:30'),
 					   ('2026-03-09 00:10')) v (t)) x;
+-- the same before 2000: 1990-04-01 (first Sunday of April) had 23 hours
+SELECT retention.active_periods(retention.activity('day', '1990-03-31 12:00', t))
+  FROM (VALUES ('1990-04-01 00:30'::timestamptz), ('1990-04-01 23:30'), ('1990-04-02 00:10')) v (t);
 -- day 1 ends at 2026-03-09 00:00 EDT, 23 hours after it began
 SELECT t, retention.cohort_counts(a, 'classic', 2, t)
   FROM (SELECT retention.activity('day', '2026-03-07 12:00', '2026-03-08 12:00') a) x,

@@ -28,13 +28,14 @@
 #include "cohorts/cohorts.h"
 
 #define TZCACHE_SIZE	1024
+#define NO_DAY			PG_INT64_MIN
 
 struct TzCache
 {
 	pg_tz	   *zone;			/* the session zone the entries are for */
 	struct
 	{
-		int64		day;		/* UTC day (days since 2000-01-01), or -1 */
+		int64		day;		/* UTC day (days since 2000-01-01), or NO_DAY */
 		int64		offset;		/* local time - UTC, microseconds */
 	}			e[TZCACHE_SIZE];
 };
@@ -114,7 +115,7 @@ NewTzCache(MemoryContext cxt)
 
 	cache->zone = session_timezone;
 	for (i = 0; i < TZCACHE_SIZE; i++)
-		cache->e[i].day = -1;
+		cache->e[i].day = NO_DAY;
 	return cache;
 }
 
@@ -149,12 +150,12 @@ LocalDay(TzCache *cache, TimestampTz t)
 
 		cache->zone = session_timezone;
 		for (i = 0; i < TZCACHE_SIZE; i++)
-			cache->e[i].day = -1;
+			cache->e[i].day = NO_DAY;
 	}
-	if (cache->e[slot].day == day && day >= 0)
+	if (cache->e[slot].day == day)
 		return FloorDiv(t + cache->e[slot].offset, USECS_PER_DAY);
 
-	if (day >= 0 && IS_VALID_TIMESTAMP(last) &&
+	if (IS_VALID_TIMESTAMP(first) && IS_VALID_TIMESTAMP(last) &&
 		(offset = LocalOffset(first)) == LocalOffset(last))
 	{
 		cache->e[slot].day = day;
