@@ -197,6 +197,10 @@ SELECT '(month,2026-01-01T00:00:00+23:00,{0})'::retention.activity;
 SELECT '(month,2026-02-30T00:00:00+00:00,{0})'::retention.activity;
 SELECT '(1 mon,2026-01-01T00:00:00+00:00,{0})'::retention.activity;
 SELECT '(0 days,2026-01-01T00:00:00+00:00,{0})'::retention.activity;
+SELECT '(1 day day,2026-01-01T00:00:00+00:00,{0})'::retention.activity;
+SELECT '(9999999999 days,2026-01-01T00:00:00+00:00,{0})'::retention.activity;
+SELECT '(25:00:00,2026-01-01T00:00:00+00:00,{0})'::retention.activity;
+SELECT '(2 days,2026-01-01T00:00:00+00:00,{0})'::retention.activity = '(48:00:00,2026-01-01T00:00:00+00:00,{0})' AS same_window;
 SELECT 'month'::retention.activity;
 SELECT ''::retention.activity;
 

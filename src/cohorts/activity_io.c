@@ -207,6 +207,52 @@ CohortParseInstant(const char *p, const char *end, TimestampTz *result, int *jul
 	return true;
 }
 
+/* Is s of the form output writes for a window: [N day[s]][ HH:MM:SS[.f]]? */
+static bool
+WindowTextIsValid(const char *s)
+{
+	const char *p = s;
+	bool		any = false;
+	int			v;
+
+	if (*p >= '0' && *p <= '9')
+	{
+		while (*p >= '0' && *p <= '9')
+			p++;
+		if (p - s > 6)
+			return false;		/* a window of more than 999,999 days */
+		if (strncmp(p, " days", 5) == 0)
+			p += 5;
+		else if (strncmp(p, " day", 4) == 0)
+			p += 4;
+		else
+			p = s;				/* perhaps HH:MM:SS */
+		any = p != s;
+		if (any && *p == ' ')
+			p++;
+		else if (any && *p != '\0')
+			return false;
+	}
+	if (*p != '\0')
+	{
+		if (!ReadDigits(&p, 2, &v) || *p++ != ':' || !ReadDigits(&p, 2, &v) ||
+			*p++ != ':' || !ReadDigits(&p, 2, &v))
+			return false;
+		if (*p == '.')
+		{
+			int			n = 0;
+
+			p++;
+			while (*p >= '0' && *p <= '9' && n < 7)
+				p++, n++;
+			if (n < 1 || n > 6)
+				return false;
+		}
+		any = true;
+	}
+	return any && *p == '\0';
+}
+
 PG_FUNCTION_INFO_V1(activity_in);
 
 /* Text input: (unit,start,{periods}) */
@@ -242,14 +288,9 @@ activity_in(PG_FUNCTION_ARGS)
 	{
 		char	   *ivtext = pnstrdup(p, comma - p);
 		Interval   *iv;
-		const char *q;
-
-		/* only what output writes: digits, "day(s)", spaces, colons, dots */
-		for (q = ivtext; *q; q++)
-			if (!strchr("0123456789 days:.", *q))
-				ActivitySyntaxError(str, "The unit is not day, week, month or an interval of days and time.");
-		if (*ivtext == '\0')
-			ActivitySyntaxError(str, "The unit is empty.");
+		/* only what output writes: [N day[s]][ ][HH:MM:SS[.ffffff]] */
+		if (!WindowTextIsValid(ivtext))
+			ActivitySyntaxError(str, "The unit is not day, week, month or a window such as 7 days or 1 day 02:00:00.");
 		iv = DatumGetIntervalP(DirectFunctionCall3(interval_in, CStringGetDatum(ivtext),
 												   ObjectIdGetDatum(InvalidOid),
 												   Int32GetDatum(-1)));
