@@ -212,6 +212,12 @@ SELECT retention.activity(NULL::text, now(), now());
 SELECT retention.activity('month', NULL, now());
 SELECT retention.activity('month', s, now())
   FROM (VALUES ('2026-01-01'::timestamptz), ('2026-01-02')) v (s);
+SELECT retention.activity(u, '2026-01-01', '2026-01-02')
+  FROM (VALUES ('month'), ('week')) v (u);
+SELECT retention.cohort_counts(a, k, 3, now())
+  FROM public.subjects, (VALUES ('classic'), ('full')) v (k);
+SELECT retention.cohort_counts(a, b, now())
+  FROM public.subjects, (VALUES ('{"[1,2]"}'::int4range[]), ('{"[1,3]"}')) v (b);
 SELECT retention.activity('month', 'infinity', now());
 SELECT retention.activity(interval '1 second', '2026-01-01', '2026-02-01');
 SELECT retention.cohort_counts(a, 'weekly', 3, now()) FROM public.subjects;

@@ -49,7 +49,6 @@ typedef struct ActivityAggState
 typedef struct ActivitySite
 {
 	TzCache    *tzcache;
-	Datum		unit_datum;		/* the unit argument last parsed */
 	int			unit;
 	int64		window;
 	int			unit_len;
@@ -86,12 +85,6 @@ ParseUnitArg(FunctionCallInfo fcinfo, ActivitySite *site, int *unit, int64 *wind
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("the period unit must not be NULL"),
 				 errhint("The units are day, week and month, or a fixed window given as an interval.")));
-	if (d == site->unit_datum && site->unit_len >= 0)
-	{
-		*unit = site->unit;
-		*window = site->window;
-		return;
-	}
 	if (is_text)
 	{
 		text	   *t = DatumGetTextPP(d);
@@ -126,7 +119,6 @@ ParseUnitArg(FunctionCallInfo fcinfo, ActivitySite *site, int *unit, int64 *wind
 		else
 			site->unit_len = -1;
 	}
-	site->unit_datum = d;
 	*unit = site->unit;
 	*window = site->window;
 }

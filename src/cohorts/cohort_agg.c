@@ -71,7 +71,7 @@ typedef struct CohortState
 typedef struct CohortSite
 {
 	TzCache    *tzcache;
-	Datum		arg_datum;		/* kind or brackets argument last checked */
+	ArrayType  *brackets;		/* the brackets argument last checked */
 	TimestampTz as_of;			/* as_of of the periods below */
 	bool		have_period[COHORT_UNIT_FIXED];
 	int32		period[COHORT_UNIT_FIXED];	/* absolute period of as_of */
@@ -231,7 +231,7 @@ ArgumentsChanged(const char *what)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("%s changes within a cohort", what),
+			 errmsg("%s must be the same on every row of a cohort", what),
 			 errhint("Give every row of a cohort the same kind, periods or brackets, and as_of.")));
 }
 
@@ -276,16 +276,12 @@ cohort_counts_accum(PG_FUNCTION_ARGS)
 					 errmsg("number of periods %d is out of range", periods),
 					 errhint("Count from 1 to %d periods.", COHORT_MAX_CELLS)));
 		s = NewCohortState(aggcxt, kind, periods, PG_GETARG_TIMESTAMPTZ(4));
-		site->arg_datum = PG_GETARG_DATUM(2);
 	}
 	else
 	{
-		if (PG_GETARG_DATUM(2) != site->arg_datum)
-		{
-			if (CohortKindFromText(PG_GETARG_TEXT_PP(2)) != s->kind)
-				ArgumentsChanged("the kind");
-			site->arg_datum = PG_GETARG_DATUM(2);
-		}
+		/* a column's value may sit where another row's was: compare texts */
+		if (CohortKindFromText(PG_GETARG_TEXT_PP(2)) != s->kind)
+			ArgumentsChanged("the kind");
 		if (PG_GETARG_INT32(3) != s->ncells)
 			ArgumentsChanged("the number of periods");
 		if (PG_GETARG_TIMESTAMPTZ(4) != s->as_of)
@@ -340,6 +336,7 @@ cohort_counts_bracket_accum(PG_FUNCTION_ARGS)
 	MemoryContext aggcxt;
 	CohortState *s;
 	CohortSite *site;
+	ArrayType  *arr;
 
 	s = StateArg(fcinfo, &aggcxt);
 	if (PG_ARGISNULL(2))
@@ -349,10 +346,13 @@ cohort_counts_bracket_accum(PG_FUNCTION_ARGS)
 				 errhint("Give brackets of periods such as '{\"[1,3]\",\"[4,6]\"}'.")));
 	CheckCommonArgs(fcinfo, 3);
 	site = GetSite(fcinfo);
-	if (s == NULL || PG_GETARG_DATUM(2) != site->arg_datum)
+	arr = PG_GETARG_ARRAYTYPE_P(2);
+	/* the brackets of the previous row, byte for byte, need no new checks */
+	if (s == NULL || site->brackets == NULL || VARSIZE(arr) != VARSIZE(site->brackets) ||
+		memcmp(arr, site->brackets, VARSIZE(arr)) != 0)
 	{
 		int32		n;
-		int32	   *bounds = BracketArray(PG_GETARG_ARRAYTYPE_P(2), &n);
+		int32	   *bounds = BracketArray(arr, &n);
 
 		if (s == NULL)
 		{
@@ -361,7 +361,10 @@ cohort_counts_bracket_accum(PG_FUNCTION_ARGS)
 		}
 		else if (n != s->ncells || memcmp(bounds, CohortBounds(s), 2 * n * sizeof(int32)) != 0)
 			ArgumentsChanged("the brackets");
-		site->arg_datum = PG_GETARG_DATUM(2);
+		if (site->brackets)
+			pfree(site->brackets);
+		site->brackets = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, VARSIZE(arr));
+		memcpy(site->brackets, arr, VARSIZE(arr));
 	}
 	if (PG_GETARG_TIMESTAMPTZ(3) != s->as_of)
 		ArgumentsChanged("as_of");
