@@ -19,7 +19,9 @@ SQL_PIECES = \
 	src/health/health_type.sql \
 	src/health/health_config.sql \
 	src/health/health_time.sql \
-	src/health/health_views.sql
+	src/health/health_views.sql \
+	src/cohorts/cohorts.sql \
+	src/cohorts/cohort_views.sql
 
 DATA_built = sql/$(EXTENSION)--$(EXTVERSION).sql
 # Released install scripts and upgrade deltas: hand-written and frozen.

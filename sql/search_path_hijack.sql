@@ -193,7 +193,9 @@ INSERT INTO public.hj_samples VALUES
 	('timestamptz', '2026-06-01 00:00+00'), ('date', '2026-06-01'), ('interval', '1 month'),
 	('regclass', 'retention.products'), ('bigint[]', '{1,2}'), ('text[]', '{control,treatment}'),
 	('boolean[]', '{true,false}'), ('integer[]', '{1,2}'), ('int4range', '[1,3]'),
-	('int4range[]', '{"[1,3]","[4,6]"}'), ('retention.health', '(50,yellow,1,usage)');
+	('int4range[]', '{"[1,3]","[4,6]"}'), ('retention.health', '(50,yellow,1,usage)'),
+	('retention.activity', '(month,2026-01-01T00:00:00+00:00,{0,1,3})'),
+	('retention.cohort_state', '(classic,2,2026-06-01T00:00:00+00:00,2,10,{6,4})');
 CREATE FUNCTION public.hj_arg(t regtype, arg text) RETURNS text
 	LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
 	RETURN pg_catalog.format('%L::%s',

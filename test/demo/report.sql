@@ -134,6 +134,22 @@ SELECT a.product_id AS product, a.kind, round(a.old_score::numeric, 1) AS was,
  ORDER BY a.product_id
  LIMIT 10;
 
+\echo
+\echo '5f. Cohort triangle: products by the week they first entered retention, share with usage'
+\echo '    in each week since (classic retention; blank while a week has not ended; the'
+\echo '    last row is the average weighted by cohort size)'
+SELECT coalesce(to_char(cohort, 'YYYY-MM-DD'), 'average') AS "entered week",
+	   max(cohort_size) FILTER (WHERE period = 0) AS products,
+	   max(rate) FILTER (WHERE period = 1) AS "week 1",
+	   max(rate) FILTER (WHERE period = 2) AS "week 2",
+	   max(rate) FILTER (WHERE period = 3) AS "week 3",
+	   max(rate) FILTER (WHERE period = 4) AS "week 4",
+	   max(rate) FILTER (WHERE period = 5) AS "week 5",
+	   max(rate) FILTER (WHERE period = 6) AS "week 6",
+	   max(rate) FILTER (WHERE period = 8) AS "week 8"
+  FROM retention.cohort_table('classic', 'week', 8, 'usage')
+ GROUP BY cohort ORDER BY cohort NULLS LAST;
+
 \echo '6. An illegal move, refused'
 \echo '   "ineligible" is terminal: no rule of retention.transitions leads out of it.'
 SELECT min(p.id) AS lost_product,
