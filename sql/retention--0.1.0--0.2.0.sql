@@ -907,12 +907,12 @@ CREATE VIEW retention.product_cohort_members WITH (security_invoker = true) AS
 SELECT p.id AS product_id, p.group_id, g.name::varchar(200) AS group_name,
 	   p.product_type::varchar(200) AS product_type, e.entered_at,
 	   (SELECT pg_catalog.min(h.changed_at) FROM retention.stage_history h
-		 WHERE h.product_id = p.id AND h.table_name = 'retention.products'::pg_catalog.regclass
+		 WHERE h.product_id = p.id AND h.table_name OPERATOR(pg_catalog.=) 'retention.products'
 		   AND h.to_stage = 'ineligible' AND h.changed_at >= e.entered_at) AS left_at
   FROM retention.products p
   JOIN (SELECT h.product_id, pg_catalog.min(h.changed_at) AS entered_at
 		  FROM retention.stage_history h
-		 WHERE h.table_name = 'retention.products'::pg_catalog.regclass
+		 WHERE h.table_name OPERATOR(pg_catalog.=) 'retention.products'
 		   AND h.to_stage = 'retention'
 		 GROUP BY h.product_id) e ON e.product_id = p.id
   LEFT JOIN retention.groups g ON g.id = p.group_id;
