@@ -31,7 +31,7 @@ chmod 755 "$WORK"
 [ -n "${BI_KEEP:-}" ] || at_exit rm -rf "$WORK"
 export PGOPTIONS='-c client_min_messages=warning'
 
-plan 32
+plan 33
 
 # pass_fail LINES: one TAP result per "PASS|FAIL <tab> what <tab> detail" line
 pass_fail() {

@@ -3,8 +3,8 @@
 //     java -cp /usr/share/java/postgresql.jar:DIR BiJdbc URL USER PASSWORD SCHEMA < PLAN
 //
 // PLAN (clients.py plan) has one relation a line: name, SELECT, column
-// classes.  Prints JSON: the relations getTables lists in SCHEMA, and for
-// each relation read its ResultSetMetaData and its rows, each value as the
+// classes, schema, table.  Prints JSON: the relations getTables lists in SCHEMA, and for
+// each relation read its getColumns REMARKS, its ResultSetMetaData and its rows, each value as the
 // string the test compares (timestamptz as UTC, dates as yyyy-mm-dd).
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -89,8 +89,18 @@ public class BiJdbc {
 			while ((line = in.readLine()) != null) {
 				String[] f = line.split("\t", -1);
 				String[] classes = f[2].isEmpty() ? new String[0] : f[2].split(",");
-				out.append(first ? "" : ", ").append(js(f[0])).append(": {\"columns\": [");
+				out.append(first ? "" : ", ").append(js(f[0])).append(": {\"remarks\": {");
 				first = false;
+				// the descriptions a BI tool shows: getColumns REMARKS
+				boolean firstRemark = true;
+				try (ResultSet c = md.getColumns(null, f[3], f[4], "%")) {
+					while (c.next()) {
+						out.append(firstRemark ? "" : ", ").append(js(c.getString("COLUMN_NAME")))
+							.append(": ").append(js(c.getString("REMARKS")));
+						firstRemark = false;
+					}
+				}
+				out.append("}, \"columns\": [");
 				StringBuilder rows = new StringBuilder();
 				String error = null;
 				try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(f[1])) {

@@ -291,6 +291,10 @@ def client_checks(catalog, ref, odbc, jdbc, pg, checks):
                     problems.append("%s.%s (%s): size %s" % (r["name"], c["name"], c["type"], d["size"]))
         return problems
 
+    checks.add("pgJDBC getColumns gives every column its comment as REMARKS (the description BI tools show)",
+               ["%s.%s: %r" % (r["name"], c["name"], jdbc["relations"][r["name"]].get("remarks", {}).get(c["name"]))
+                for r in rels if r["name"] in jdbc["relations"] for c in r["columns"]
+                if c["comment"] and jdbc["relations"][r["name"]].get("remarks", {}).get(c["name"]) != c["comment"]])
     checks.add("psqlODBC: every column of a contract type has its SQL type (SQLColumns)",
                type_problems("odbc", odbc, ODBC_TYPES, False))
     checks.add("pgJDBC: every column of a contract type has its java.sql.Types type (ResultSetMetaData)",
@@ -402,9 +406,11 @@ def main(argv):
     if cmd == "proxy":
         proxy(argv[2], argv[3])
     elif cmd == "plan":
-        # for the JDBC reader: name, SELECT, classes, one relation a line
+        # for the JDBC reader: name, SELECT, classes, schema, table, one
+        # relation a line
         for rel in readable(load(argv[2])):
-            print("\t".join([rel["name"], select_sql(rel), ",".join(c["class"] for c in rel["columns"])]))
+            print("\t".join([rel["name"], select_sql(rel), ",".join(c["class"] for c in rel["columns"]),
+                             rel["schema"], rel["relname"]]))
     elif cmd == "refsql":
         sys.stdout.write(refsql(load(argv[2])))
     elif cmd in ("odbc", "psycopg"):
