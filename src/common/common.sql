@@ -91,6 +91,11 @@ CREATE TABLE retention.config_deletions (
 );
 COMMENT ON TABLE retention.config_deletions IS
 	'keys of configuration rows that were deleted, so that a restore deletes their seeded rows again';
+COMMENT ON COLUMN retention.config_deletions.table_name IS
+	'the configuration table the row was deleted from (stages, transitions, measures, scorecards, scorecard_measures)';
+COMMENT ON COLUMN retention.config_deletions.key IS
+	'the deleted row''s key columns and values, as a JSON object';
+COMMENT ON COLUMN retention.config_deletions.deleted_at IS 'when the row was deleted';
 
 -- TG_ARGV holds the table's key columns.
 CREATE FUNCTION retention.builtin_row_guard() RETURNS trigger

@@ -21,6 +21,12 @@ CREATE TABLE retention.health_overrides (
 );
 COMMENT ON TABLE retention.health_overrides IS
 	'hand-set health scores, each with a reason, in force until expires_at';
+COMMENT ON COLUMN retention.health_overrides.product_id IS 'the product (retention.products.id)';
+COMMENT ON COLUMN retention.health_overrides.score IS 'the hand-set score, 0 to 100 points';
+COMMENT ON COLUMN retention.health_overrides.reason IS 'why it was set (free text)';
+COMMENT ON COLUMN retention.health_overrides.expires_at IS 'when it stops being in force';
+COMMENT ON COLUMN retention.health_overrides.set_by IS 'the session user who set it';
+COMMENT ON COLUMN retention.health_overrides.set_at IS 'when it was set';
 
 CREATE FUNCTION retention.override_health(product bigint, score float8, reason text,
 										  expires_at timestamptz)
@@ -135,6 +141,15 @@ CREATE TABLE retention.health_snapshots (
 CREATE INDEX health_snapshots_as_of_idx ON retention.health_snapshots (as_of);
 COMMENT ON TABLE retention.health_snapshots IS
 	'each product''s health per day; score and band are the override''s when one was in force';
+COMMENT ON COLUMN retention.health_snapshots.product_id IS 'the product (retention.products.id)';
+COMMENT ON COLUMN retention.health_snapshots.as_of IS 'the day of the snapshot';
+COMMENT ON COLUMN retention.health_snapshots.health IS
+	'the computed health (type retention.health; retention.score(health) and the like read it)';
+COMMENT ON COLUMN retention.health_snapshots.score IS
+	'the score that day, 0 to 100 points (the override''s if one was in force)';
+COMMENT ON COLUMN retention.health_snapshots.band IS 'the band that day: red, yellow or green';
+COMMENT ON COLUMN retention.health_snapshots.overridden IS 'whether an override was in force';
+COMMENT ON COLUMN retention.health_snapshots.taken_at IS 'when the snapshot was taken';
 
 /*
  * Alerts: a snapshot that turns a product red, or drops it by at least its

@@ -233,7 +233,7 @@ SELECT throws_ok($$INSERT INTO retention.stages (name) VALUES ('Not A Name')$$, 
 SELECT results_eq($$SELECT id, customer, details->>'sla' FROM retention.original_deal(2)$$,
 				  $$VALUES (1::bigint, 'Acme'::text, 'gold'::text)$$, 'original_deal()');
 SELECT results_eq($$SELECT product_id, stage, group_name, deal_id FROM retention.product_overview ORDER BY 1$$,
-				  $$SELECT p.id, p.stage, g.name, p.deal_id FROM retention.products p
+				  $$SELECT p.id, p.stage::varchar, g.name, p.deal_id FROM retention.products p
 					  JOIN retention.groups g ON g.id = p.group_id ORDER BY 1$$,
 				  'product_overview agrees with the tables');
 
