@@ -110,7 +110,12 @@ CREATE TABLE retention.forgotten_products (
 );
 COMMENT ON TABLE retention.forgotten_products IS
 	'append-only log of the products retention.forget_product() removed with their history';
+COMMENT ON COLUMN retention.forgotten_products.id IS 'the entry''s id, in the order products were forgotten';
 COMMENT ON COLUMN retention.forgotten_products.product_id IS 'the id the product had';
+COMMENT ON COLUMN retention.forgotten_products.deal_id IS 'the deal it came from (retention.deals.id)';
+COMMENT ON COLUMN retention.forgotten_products.customer IS 'the product''s own customer name, if it had one';
+COMMENT ON COLUMN retention.forgotten_products.product_type IS 'what the product was';
+COMMENT ON COLUMN retention.forgotten_products.forgotten_at IS 'when it was forgotten';
 COMMENT ON COLUMN retention.forgotten_products.last_stage IS 'the stage it was in when forgotten';
 COMMENT ON COLUMN retention.forgotten_products.history_rows IS 'how many rows of stage history went with it';
 COMMENT ON COLUMN retention.forgotten_products.reason IS 'why an administrator forgot it';
@@ -548,6 +553,7 @@ CREATE TABLE retention.health_alerts (
 CREATE INDEX health_alerts_as_of_idx ON retention.health_alerts (as_of);
 COMMENT ON TABLE retention.health_alerts IS
 	'append-only: a product''s health turned red, or dropped by at least its scorecard''s alert_drop points, at a snapshot';
+COMMENT ON COLUMN retention.health_alerts.product_id IS 'the product (retention.products.id)';
 COMMENT ON COLUMN retention.health_alerts.id IS 'increasing: a listener remembers the last id it read';
 COMMENT ON COLUMN retention.health_alerts.as_of IS 'the day of the snapshot that raised it';
 COMMENT ON COLUMN retention.health_alerts.kind IS 'turned_red or dropped';
@@ -856,7 +862,7 @@ COMMENT ON COLUMN retention.observations_default.measure IS
 	'the measure observed (retention.measures.name)';
 COMMENT ON COLUMN retention.observations_default.observed_at IS 'when the value was observed';
 COMMENT ON COLUMN retention.observations_default.value IS
-	'the observed value; may be NULL for measures that only count rows';
+	'the observed value, finite and between -1e12 and 1e12; may be NULL for measures that only count rows';
 COMMENT ON COLUMN retention.health_overrides.product_id IS 'the product (retention.products.id)';
 COMMENT ON COLUMN retention.health_overrides.score IS 'the hand-set score, 0 to 100 points';
 COMMENT ON COLUMN retention.health_overrides.reason IS 'why it was set (free text)';
@@ -1304,7 +1310,7 @@ SELECT cohort::date AS cohort_month, breakdown::varchar(20) AS breakdown, group_
   FROM cells
 UNION ALL
 SELECT NULL, breakdown::varchar(20), group_id, group_name, product_type, k,
-	   pg_catalog.sum(cohort_size) FILTER (WHERE retained IS NOT NULL),
+	   (pg_catalog.sum(cohort_size) FILTER (WHERE retained IS NOT NULL))::bigint,
 	   pg_catalog.sum(retained)::bigint,
 	   pg_catalog.round(pg_catalog.sum(retained)::numeric OPERATOR(pg_catalog./)
 						pg_catalog.sum(cohort_size) FILTER (WHERE retained IS NOT NULL), 4)::numeric(7,4)
@@ -1379,10 +1385,10 @@ COMMENT ON FUNCTION retention.cohort_table(text, text, integer, text, timestampt
  */
 CREATE VIEW retention.usage_cohorts WITH (security_invoker = true) AS
 SELECT 'classic'::varchar(20) AS kind, t.cohort::date AS cohort_month, t.period AS month_number,
-	   t.cohort_size, t.retained, t.rate
+	   t.cohort_size, t.retained, t.rate::numeric(7,4)
   FROM retention.cohort_table('classic', 'month', 24, 'usage') t
 UNION ALL
-SELECT 'rolling'::varchar(20), t.cohort::date, t.period, t.cohort_size, t.retained, t.rate
+SELECT 'rolling'::varchar(20), t.cohort::date, t.period, t.cohort_size, t.retained, t.rate::numeric(7,4)
   FROM retention.cohort_table('rolling', 'month', 24, 'usage') t;
 COMMENT ON VIEW retention.usage_cohorts IS
 	'products by the month they first entered retention, active when the usage measure was observed in a month: classic and rolling retention, months 0-24, NULL until a month has ended, and the weighted average (cohort_month NULL)';

@@ -74,7 +74,7 @@ SELECT cohort::date AS cohort_month, breakdown::varchar(20) AS breakdown, group_
   FROM cells
 UNION ALL
 SELECT NULL, breakdown::varchar(20), group_id, group_name, product_type, k,
-	   pg_catalog.sum(cohort_size) FILTER (WHERE retained IS NOT NULL),
+	   (pg_catalog.sum(cohort_size) FILTER (WHERE retained IS NOT NULL))::bigint,
 	   pg_catalog.sum(retained)::bigint,
 	   pg_catalog.round(pg_catalog.sum(retained)::numeric OPERATOR(pg_catalog./)
 						pg_catalog.sum(cohort_size) FILTER (WHERE retained IS NOT NULL), 4)::numeric(7,4)
@@ -149,10 +149,10 @@ COMMENT ON FUNCTION retention.cohort_table(text, text, integer, text, timestampt
  */
 CREATE VIEW retention.usage_cohorts WITH (security_invoker = true) AS
 SELECT 'classic'::varchar(20) AS kind, t.cohort::date AS cohort_month, t.period AS month_number,
-	   t.cohort_size, t.retained, t.rate
+	   t.cohort_size, t.retained, t.rate::numeric(7,4)
   FROM retention.cohort_table('classic', 'month', 24, 'usage') t
 UNION ALL
-SELECT 'rolling'::varchar(20), t.cohort::date, t.period, t.cohort_size, t.retained, t.rate
+SELECT 'rolling'::varchar(20), t.cohort::date, t.period, t.cohort_size, t.retained, t.rate::numeric(7,4)
   FROM retention.cohort_table('rolling', 'month', 24, 'usage') t;
 COMMENT ON VIEW retention.usage_cohorts IS
 	'products by the month they first entered retention, active when the usage measure was observed in a month: classic and rolling retention, months 0-24, NULL until a month has ended, and the weighted average (cohort_month NULL)';

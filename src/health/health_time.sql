@@ -172,6 +172,7 @@ CREATE TABLE retention.health_alerts (
 CREATE INDEX health_alerts_as_of_idx ON retention.health_alerts (as_of);
 COMMENT ON TABLE retention.health_alerts IS
 	'append-only: a product''s health turned red, or dropped by at least its scorecard''s alert_drop points, at a snapshot';
+COMMENT ON COLUMN retention.health_alerts.product_id IS 'the product (retention.products.id)';
 COMMENT ON COLUMN retention.health_alerts.id IS 'increasing: a listener remembers the last id it read';
 COMMENT ON COLUMN retention.health_alerts.as_of IS 'the day of the snapshot that raised it';
 COMMENT ON COLUMN retention.health_alerts.kind IS 'turned_red or dropped';

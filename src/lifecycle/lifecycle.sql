@@ -282,7 +282,12 @@ CREATE TABLE retention.forgotten_products (
 );
 COMMENT ON TABLE retention.forgotten_products IS
 	'append-only log of the products retention.forget_product() removed with their history';
+COMMENT ON COLUMN retention.forgotten_products.id IS 'the entry''s id, in the order products were forgotten';
 COMMENT ON COLUMN retention.forgotten_products.product_id IS 'the id the product had';
+COMMENT ON COLUMN retention.forgotten_products.deal_id IS 'the deal it came from (retention.deals.id)';
+COMMENT ON COLUMN retention.forgotten_products.customer IS 'the product''s own customer name, if it had one';
+COMMENT ON COLUMN retention.forgotten_products.product_type IS 'what the product was';
+COMMENT ON COLUMN retention.forgotten_products.forgotten_at IS 'when it was forgotten';
 COMMENT ON COLUMN retention.forgotten_products.last_stage IS 'the stage it was in when forgotten';
 COMMENT ON COLUMN retention.forgotten_products.history_rows IS 'how many rows of stage history went with it';
 COMMENT ON COLUMN retention.forgotten_products.reason IS 'why an administrator forgot it';
