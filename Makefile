@@ -19,7 +19,8 @@ SQL_PIECES = \
 	src/health/health_type.sql \
 	src/health/health_config.sql \
 	src/health/health_time.sql \
-	src/health/health_views.sql
+	src/health/health_views.sql \
+	src/survival/survival.sql
 
 DATA_built = sql/$(EXTENSION)--$(EXTVERSION).sql
 # Released install scripts and upgrade deltas: hand-written and frozen.
