@@ -20,7 +20,8 @@ SQL_PIECES = \
 	src/health/health_config.sql \
 	src/health/health_time.sql \
 	src/health/health_views.sql \
-	src/survival/survival.sql
+	src/survival/survival.sql \
+	src/survival/survival_model.sql
 
 DATA_built = sql/$(EXTENSION)--$(EXTVERSION).sql
 # Released install scripts and upgrade deltas: hand-written and frozen.

@@ -193,7 +193,9 @@ INSERT INTO public.hj_samples VALUES
 	('timestamptz', '2026-06-01 00:00+00'), ('date', '2026-06-01'), ('interval', '1 month'),
 	('regclass', 'retention.products'), ('bigint[]', '{1,2}'), ('text[]', '{control,treatment}'),
 	('boolean[]', '{true,false}'), ('integer[]', '{1,2}'), ('int4range', '[1,3]'),
-	('int4range[]', '{"[1,3]","[4,6]"}'), ('retention.health', '(50,yellow,1,usage)');
+	('int4range[]', '{"[1,3]","[4,6]"}'), ('retention.health', '(50,yellow,1,usage)'),
+	('retention.survival', '{1:1/1,2:1/0}'),
+	('retention.survival[]', '{"{1:1/1,2:1/0}","{1:0/1,3:1/0}"}');
 CREATE FUNCTION public.hj_arg(t regtype, arg text) RETURNS text
 	LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
 	RETURN pg_catalog.format('%L::%s',
@@ -209,6 +211,7 @@ CREATE FUNCTION public.hj_arg(t regtype, arg text) RETURNS text
 			 WHEN t = 'name'::regtype AND arg = 'entered_at_column' THEN 'stage_entered_at'
 			 WHEN t = 'timestamptz'::regtype AND arg ~ 'expires' THEN '2099-01-01 00:00+00'
 			 WHEN t = 'double precision'::regtype AND arg = 'coverage' THEN '1'
+			 WHEN t = 'double precision'::regtype AND arg = 'conf_level' THEN '0.95'
 			 ELSE (SELECT s.literal FROM public.hj_samples s WHERE s.type = t) END,
 		pg_catalog.format_type(t, NULL));
 
@@ -279,6 +282,8 @@ INSERT INTO public.hj_calls (kind, target, stmt) VALUES
 	('write', 'retention.observations', $$INSERT INTO retention.observations (product_id, measure, observed_at, value) VALUES (1, 'usage', '2026-06-01', 3)$$),
 	('write', 'retention.health_overrides', $$INSERT INTO retention.health_overrides (product_id, score, reason, expires_at) VALUES (2, 10, 'x', '2099-01-01')$$),
 	('write', 'retention.health_snapshots', $$INSERT INTO retention.health_snapshots (product_id, as_of, health, score, band, overridden) VALUES (2, '2026-01-01', '(1,red,1,usage)', 1, 'red', false)$$),
+	('write', 'retention.initiatives', $$INSERT INTO retention.initiatives (name) VALUES ('hj_trial')$$),
+	('write', 'retention.initiative_members', $$INSERT INTO retention.initiatives (name, arms) VALUES ('hj_trial', '{a,b,c}'); INSERT INTO retention.initiative_members (initiative, product_id, arm) VALUES ('hj_trial', 1, 'a'); SELECT retention.assign('hj_trial', '{1,2,3}'); SELECT * FROM retention.initiative_results('hj_trial')$$),
 	('write', 'a table of the caller''s own', $$CREATE TEMP TABLE hj_subs (k text PRIMARY KEY, s text NOT NULL, why text); SELECT retention.enforce_stages('hj_subs', 's', 'k', 'why'); INSERT INTO hj_subs VALUES ('a', 'retention'); UPDATE hj_subs SET s = 'ineligible', why = 'gone'$$);
 
 -- A write path for every table of the extension, or the test fails

@@ -1,5 +1,8 @@
 -- The survival type and aggregates: hand-computed curves, round trips,
 -- merge and parallel equal to one pass, bad input.
+SET client_min_messages = warning;
+DROP EXTENSION IF EXISTS retention CASCADE;
+RESET client_min_messages;
 CREATE EXTENSION retention;
 SET extra_float_digits = 0;
 

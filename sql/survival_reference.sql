@@ -2,6 +2,9 @@
 -- and R's answers for them are in test/reference/survival/, made by
 -- make_reference.R there.  Every figure must equal R's to 1e-9, and be
 -- NULL exactly where R gives NA.
+SET client_min_messages = warning;
+DROP EXTENSION IF EXISTS retention CASCADE;
+RESET client_min_messages;
 CREATE EXTENSION retention;
 SET extra_float_digits = 0;
 

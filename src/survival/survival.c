@@ -282,6 +282,7 @@ ES_flatten_into(ExpandedObjectHeader *eohptr, void *result, Size allocated_size)
 /*
  * The state to update: the first argument if it is our expanded object in
  * the aggregate context, else a new one in that context holding its value.
+ * Called as a plain function, it never changes its argument.
  */
 static ExpandedSurvival *
 StateForUpdate(FunctionCallInfo fcinfo)
@@ -289,7 +290,8 @@ StateForUpdate(FunctionCallInfo fcinfo)
 	MemoryContext aggcxt;
 
 	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		elog(ERROR, "survival state function called in non-aggregate context");
+		return ExpandSurvival(PG_ARGISNULL(0) ? NULL : PG_GETARG_SURVIVAL_P(0),
+							  CurrentMemoryContext);
 	if (PG_ARGISNULL(0))
 		return ExpandSurvival(NULL, aggcxt);
 	if (VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(PG_GETARG_DATUM(0))))
