@@ -400,6 +400,7 @@ BEGIN
 												   OPERATOR(pg_catalog.||) p.id::text), p.id) AS rank
 			  FROM retention.products p
 			 WHERE p.id OPERATOR(pg_catalog.=) ANY (assign.products)
+			   AND p.stage OPERATOR(pg_catalog.<>) 'ineligible'
 			   AND NOT EXISTS (SELECT FROM retention.initiative_members m
 							   WHERE m.initiative OPERATOR(pg_catalog.=) assign.initiative
 								 AND m.product_id OPERATOR(pg_catalog.=) p.id)) s
@@ -409,7 +410,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION retention.assign(text, bigint[]) IS
-	'assigns the products to the initiative''s arms by a reproducible hash split, balanced within each group; products already assigned keep their arm; returns the number newly assigned';
+	'assigns the products to the initiative''s arms by a reproducible hash split, balanced within each group; products already assigned keep their arm, ineligible ones are left out; returns the number newly assigned';
 
 /*
  * Each member's clock starts at its assignment and ends when the product is
@@ -494,15 +495,18 @@ CREATE FUNCTION retention.initiative_results(initiative text)
 			   (SELECT m.median FROM retention.survival_median(h.s) m),
 			   hc.change,
 			   t.chisq, t.df, t.p,
-			   CASE WHEN h.s IS NOT NULL AND c0.s IS NOT NULL THEN h.surv OPERATOR(pg_catalog.-) c0.surv END,
-			   CASE WHEN h.s IS NOT NULL AND c0.s IS NOT NULL
-					THEN h.surv OPERATOR(pg_catalog.-) c0.surv OPERATOR(pg_catalog.-) 1.959963984540054
-						 OPERATOR(pg_catalog.*) pg_catalog.sqrt(h.se OPERATOR(pg_catalog.*) h.se
-								OPERATOR(pg_catalog.+) c0.se OPERATOR(pg_catalog.*) c0.se) END,
-			   CASE WHEN h.s IS NOT NULL AND c0.s IS NOT NULL
-					THEN h.surv OPERATOR(pg_catalog.-) c0.surv OPERATOR(pg_catalog.+) 1.959963984540054
-						 OPERATOR(pg_catalog.*) pg_catalog.sqrt(h.se OPERATOR(pg_catalog.*) h.se
-								OPERATOR(pg_catalog.+) c0.se OPERATOR(pg_catalog.*) c0.se) END
+			   CASE WHEN h.ord OPERATOR(pg_catalog.>) 1 AND h.s IS NOT NULL AND c0.s IS NOT NULL
+					THEN h.surv OPERATOR(pg_catalog.-) c0.surv END,
+			   CASE WHEN h.ord OPERATOR(pg_catalog.>) 1 AND h.s IS NOT NULL AND c0.s IS NOT NULL
+					THEN (h.surv OPERATOR(pg_catalog.-) c0.surv) OPERATOR(pg_catalog.-)
+						 (1.959963984540054 OPERATOR(pg_catalog.*)
+						  pg_catalog.sqrt((h.se OPERATOR(pg_catalog.*) h.se) OPERATOR(pg_catalog.+)
+										  (c0.se OPERATOR(pg_catalog.*) c0.se))) END,
+			   CASE WHEN h.ord OPERATOR(pg_catalog.>) 1 AND h.s IS NOT NULL AND c0.s IS NOT NULL
+					THEN (h.surv OPERATOR(pg_catalog.-) c0.surv) OPERATOR(pg_catalog.+)
+						 (1.959963984540054 OPERATOR(pg_catalog.*)
+						  pg_catalog.sqrt((h.se OPERATOR(pg_catalog.*) h.se) OPERATOR(pg_catalog.+)
+										  (c0.se OPERATOR(pg_catalog.*) c0.se))) END
 		  FROM at_horizon h
 		  CROSS JOIN test t
 		  LEFT JOIN at_horizon c0 ON c0.ord OPERATOR(pg_catalog.=) 1
