@@ -21,7 +21,9 @@ SQL_PIECES = \
 	src/health/health_time.sql \
 	src/health/health_views.sql \
 	src/cohorts/cohorts.sql \
-	src/cohorts/cohort_views.sql
+	src/cohorts/cohort_views.sql \
+	src/survival/survival.sql \
+	src/survival/survival_model.sql
 
 DATA_built = sql/$(EXTENSION)--$(EXTVERSION).sql
 # Released install scripts and upgrade deltas: hand-written and frozen.

@@ -1410,3 +1410,477 @@ GRANT SELECT ON retention.product_cohort_members, retention.product_cohorts, ret
 ------------------------------------------------------------------------------
 -- survival: survival curves, the log-rank test, initiatives
 ------------------------------------------------------------------------------
+
+-- New in 0.2.0, as src/survival/survival.sql creates it
+------------------------------------------------------------------------------
+-- Survival: the survival type, its aggregates, Kaplan-Meier, log-rank
+------------------------------------------------------------------------------
+
+/*
+ * retention.survival: the exact counts of events (churn) and censorings
+ * (still a customer) at each distinct duration, sorted.  Text form
+ * {time:events/censored,...}, e.g. {0:1/0,2.5:3/1,7:0/2}; {} counts no
+ * subject.  Values can be large (one entry per distinct duration), so they
+ * may be compressed and stored out of line.
+ */
+CREATE TYPE retention.survival;
+
+CREATE FUNCTION retention.survival_in(cstring) RETURNS retention.survival
+	AS 'MODULE_PATHNAME', 'survival_in'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION retention.survival_in(cstring) IS
+	'text input of retention.survival: {time:events/censored,...}, times strictly increasing';
+
+CREATE FUNCTION retention.survival_out(retention.survival) RETURNS cstring
+	AS 'MODULE_PATHNAME', 'survival_out'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION retention.survival_out(retention.survival) IS
+	'text output of retention.survival, durations in shortest round-trip form';
+
+CREATE FUNCTION retention.survival_recv(internal) RETURNS retention.survival
+	AS 'MODULE_PATHNAME', 'survival_recv'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION retention.survival_recv(internal) IS
+	'binary input of retention.survival';
+
+CREATE FUNCTION retention.survival_send(retention.survival) RETURNS bytea
+	AS 'MODULE_PATHNAME', 'survival_send'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION retention.survival_send(retention.survival) IS
+	'binary output of retention.survival';
+
+CREATE TYPE retention.survival (
+	INPUT = retention.survival_in,
+	OUTPUT = retention.survival_out,
+	RECEIVE = retention.survival_recv,
+	SEND = retention.survival_send,
+	INTERNALLENGTH = VARIABLE,
+	ALIGNMENT = double,
+	STORAGE = extended
+);
+COMMENT ON TYPE retention.survival IS
+	'a survival curve''s data: exact event and censoring counts per distinct duration; text form {time:events/censored,...}';
+
+-- Accessors
+
+CREATE FUNCTION retention.subjects(retention.survival) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'survival_subjects'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION retention.subjects(retention.survival) IS
+	'the number of subjects a survival value counts (events and censorings)';
+
+CREATE FUNCTION retention.events(retention.survival) RETURNS bigint
+	AS 'MODULE_PATHNAME', 'survival_events'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION retention.events(retention.survival) IS
+	'the number of events (churns) a survival value counts';
+
+CREATE FUNCTION retention.distinct_times(retention.survival) RETURNS integer
+	AS 'MODULE_PATHNAME', 'survival_distinct_times'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION retention.distinct_times(retention.survival) IS
+	'the number of distinct durations a survival value holds';
+
+-- The aggregates: the state is the type itself (Citus two-phase)
+
+CREATE FUNCTION retention.survival_accum(retention.survival, double precision, boolean)
+	RETURNS retention.survival
+	AS 'MODULE_PATHNAME', 'survival_accum'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION retention.survival_accum(retention.survival, double precision, boolean) IS
+	'transition function of retention.survival(duration, event): counts one subject';
+
+CREATE FUNCTION retention.survival_combine(retention.survival, retention.survival)
+	RETURNS retention.survival
+	AS 'MODULE_PATHNAME', 'survival_combine'
+	LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION retention.survival_combine(retention.survival, retention.survival) IS
+	'combine function of the survival aggregates: adds the counts of two values';
+
+CREATE AGGREGATE retention.survival(duration double precision, event boolean) (
+	SFUNC = retention.survival_accum,
+	STYPE = retention.survival,
+	COMBINEFUNC = retention.survival_combine,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE retention.survival(double precision, boolean) IS
+	'the survival value of the rows: event true is the event (churn), false a censoring; rows with a NULL are skipped';
+
+CREATE AGGREGATE retention.merge(retention.survival) (
+	SFUNC = retention.survival_combine,
+	STYPE = retention.survival,
+	COMBINEFUNC = retention.survival_combine,
+	PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE retention.merge(retention.survival) IS
+	'the survival value of all subjects of the values merged (exact)';
+
+-- Kaplan-Meier and friends
+
+CREATE FUNCTION retention.kaplan_meier(s retention.survival,
+									   conf_level double precision DEFAULT 0.95)
+	RETURNS TABLE ("time" double precision, n_risk bigint, n_event bigint,
+				   n_censor bigint, surv double precision,
+				   std_err double precision, lower double precision,
+				   upper double precision)
+	AS 'MODULE_PATHNAME', 'kaplan_meier'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE ROWS 100;
+COMMENT ON FUNCTION retention.kaplan_meier(retention.survival, double precision) IS
+	'the Kaplan-Meier curve, one row per distinct duration, as R''s summary(survfit(..., conf.type = "log"), censored = TRUE): Greenwood standard error of S, "log" interval capped at 1, NULL where R gives NA';
+
+CREATE FUNCTION retention.survival_median(s retention.survival,
+										  conf_level double precision DEFAULT 0.95,
+										  OUT median double precision,
+										  OUT lower double precision,
+										  OUT upper double precision)
+	AS 'MODULE_PATHNAME', 'survival_median'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION retention.survival_median(retention.survival, double precision) IS
+	'the median lifetime and its interval, as R''s quantile(fit, 0.5); NULL when not reached';
+
+CREATE FUNCTION retention.survival_at(s retention.survival, t double precision)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'survival_at'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION retention.survival_at(retention.survival, double precision) IS
+	'the Kaplan-Meier estimate S(t): the share still surviving after time t';
+
+CREATE FUNCTION retention.restricted_mean(s retention.survival, tau double precision)
+	RETURNS double precision
+	AS 'MODULE_PATHNAME', 'restricted_mean'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION retention.restricted_mean(retention.survival, double precision) IS
+	'the restricted mean lifetime up to tau (the area under the curve from 0 to tau), as R''s print(fit, rmean = tau)';
+
+CREATE FUNCTION retention.logrank(curves retention.survival[],
+								  OUT chisq double precision, OUT df integer,
+								  OUT p double precision)
+	AS 'MODULE_PATHNAME', 'logrank'
+	LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION retention.logrank(retention.survival[]) IS
+	'the log-rank test of the groups whose curves are given, as R''s survdiff (rho = 0): chi-square, degrees of freedom, p; a NULL curve is an empty group';
+
+-- New in 0.2.0, as src/survival/survival_model.sql creates it
+------------------------------------------------------------------------------
+-- Survival over the extension's own model: product lifetimes, curves by
+-- group, and retention initiatives as A/B tests
+------------------------------------------------------------------------------
+
+-- Each product's time in the retention stage since it first entered it: it
+-- ends when the product is made ineligible, else it is still running and
+-- censored now.  A product recycled to onboarding is still a customer.
+CREATE VIEW retention.product_lifetimes WITH (security_invoker = true) AS
+SELECT p.id AS product_id,
+	   p.group_id,
+	   g.name AS group_name,
+	   p.product_type,
+	   e.entered_at,
+	   x.ended_at,
+	   x.ended_at IS NOT NULL AS churned,
+	   GREATEST(0::float8,
+			pg_catalog.date_part('epoch', coalesce(x.ended_at, pg_catalog.now()) - e.entered_at)
+			/ 86400) AS days
+  FROM retention.products p
+  LEFT JOIN retention.groups g ON g.id = p.group_id
+  CROSS JOIN LATERAL (
+		SELECT pg_catalog.min(h.changed_at) AS entered_at
+		  FROM retention.stage_history h
+		 WHERE h.table_name = 'retention.products'::pg_catalog.regclass
+		   AND h.product_id = p.id AND h.to_stage = 'retention') e
+  LEFT JOIN LATERAL (
+		SELECT pg_catalog.max(h.changed_at) AS ended_at
+		  FROM retention.stage_history h
+		 WHERE h.table_name = 'retention.products'::pg_catalog.regclass
+		   AND h.product_id = p.id AND h.to_stage = 'ineligible'
+		HAVING p.stage = 'ineligible') x ON true
+ WHERE e.entered_at IS NOT NULL;
+COMMENT ON VIEW retention.product_lifetimes IS
+	'each product''s lifetime in the retention stage since it first entered it: ended when made ineligible (churned), else still running and censored now';
+COMMENT ON COLUMN retention.product_lifetimes.product_id IS 'the product';
+COMMENT ON COLUMN retention.product_lifetimes.group_id IS 'its group now';
+COMMENT ON COLUMN retention.product_lifetimes.group_name IS 'the name of its group';
+COMMENT ON COLUMN retention.product_lifetimes.product_type IS 'its product type';
+COMMENT ON COLUMN retention.product_lifetimes.entered_at IS 'when it first entered the retention stage';
+COMMENT ON COLUMN retention.product_lifetimes.ended_at IS 'when it was made ineligible; NULL while it runs';
+COMMENT ON COLUMN retention.product_lifetimes.churned IS 'true if it ended (the event), false if still running (censored)';
+COMMENT ON COLUMN retention.product_lifetimes.days IS 'its lifetime in days, to the end or to now';
+
+-- Months as days: 30.4375 days (a year of 365.25 days over 12)
+CREATE VIEW retention.survival_by_group WITH (security_invoker = true) AS
+SELECT c.group_id,
+	   c.group_name,
+	   retention.subjects(c.s) AS products,
+	   retention.events(c.s) AS churned,
+	   m.median AS median_days,
+	   m.lower AS median_lower,
+	   m.upper AS median_upper,
+	   retention.survival_at(c.s, 91.3125) AS surv_3m,
+	   retention.survival_at(c.s, 182.625) AS surv_6m,
+	   retention.survival_at(c.s, 365.25) AS surv_12m,
+	   retention.survival_at(c.s, 730.5) AS surv_24m,
+	   retention.restricted_mean(c.s, 730.5) AS rmean_24m_days
+  FROM (SELECT l.group_id, l.group_name, retention.survival(l.days, l.churned) AS s
+		  FROM retention.product_lifetimes l
+		 GROUP BY l.group_id, l.group_name) c
+  CROSS JOIN LATERAL retention.survival_median(c.s) m;
+COMMENT ON VIEW retention.survival_by_group IS
+	'per group, the Kaplan-Meier survival of its products in the retention stage: median lifetime with its 95% interval, survival at 3, 6, 12 and 24 months, restricted mean lifetime over 24 months';
+COMMENT ON COLUMN retention.survival_by_group.group_id IS 'the group (NULL: products without a group)';
+COMMENT ON COLUMN retention.survival_by_group.group_name IS 'the name of the group';
+COMMENT ON COLUMN retention.survival_by_group.products IS 'products that entered the retention stage';
+COMMENT ON COLUMN retention.survival_by_group.churned IS 'of them, made ineligible';
+COMMENT ON COLUMN retention.survival_by_group.median_days IS 'median lifetime in days; NULL while more than half remain';
+COMMENT ON COLUMN retention.survival_by_group.median_lower IS 'lower bound of the median''s 95% interval, days';
+COMMENT ON COLUMN retention.survival_by_group.median_upper IS 'upper bound of the median''s 95% interval, days; NULL if not reached';
+COMMENT ON COLUMN retention.survival_by_group.surv_3m IS 'share still retained after 3 months (91.3125 days)';
+COMMENT ON COLUMN retention.survival_by_group.surv_6m IS 'share still retained after 6 months';
+COMMENT ON COLUMN retention.survival_by_group.surv_12m IS 'share still retained after 12 months';
+COMMENT ON COLUMN retention.survival_by_group.surv_24m IS 'share still retained after 24 months';
+COMMENT ON COLUMN retention.survival_by_group.rmean_24m_days IS 'restricted mean lifetime over the first 24 months, days';
+
+-- Retention initiatives: A/B tests over products
+
+CREATE TABLE retention.initiatives (
+	name		text PRIMARY KEY
+				CONSTRAINT initiatives_name_format CHECK (name ~ '^[a-z][a-z0-9_]*$' AND length(name) <= 63),
+	description text,
+	started_at	timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	ended_at	timestamptz,
+	arms		text[] NOT NULL DEFAULT '{control,treatment}',
+	horizon		interval NOT NULL DEFAULT '90 days',
+	CONSTRAINT initiatives_ends_after_start CHECK (ended_at IS NULL OR ended_at > started_at),
+	CONSTRAINT initiatives_horizon_positive CHECK (horizon > interval '0')
+);
+COMMENT ON TABLE retention.initiatives IS
+	'retention initiatives run as experiments: products are assigned to arms (the first is the control) and compared by survival at the horizon';
+
+CREATE TABLE retention.initiative_members (
+	initiative	text NOT NULL REFERENCES retention.initiatives (name) ON UPDATE CASCADE,
+	product_id	bigint NOT NULL REFERENCES retention.products (id),
+	arm			text NOT NULL,
+	assigned_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
+	PRIMARY KEY (initiative, product_id)
+);
+COMMENT ON TABLE retention.initiative_members IS
+	'the arm of each product in an initiative, and when it was assigned (its clock starts then)';
+CREATE INDEX initiative_members_product_idx ON retention.initiative_members (product_id);
+
+CREATE FUNCTION retention.initiatives_validate() RETURNS trigger
+	LANGUAGE plpgsql STABLE PARALLEL UNSAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+BEGIN
+	IF array_ndims(NEW.arms) IS DISTINCT FROM 1 OR cardinality(NEW.arms) < 2
+	   OR array_position(NEW.arms, NULL) IS NOT NULL
+	   OR (SELECT count(DISTINCT a) FROM unnest(NEW.arms) a) <> cardinality(NEW.arms)
+	   OR EXISTS (SELECT FROM unnest(NEW.arms) a WHERE a !~ '^[a-z][a-z0-9_]*$' OR octet_length(a) > 63) THEN
+		RAISE EXCEPTION 'invalid arms of initiative "%"', NEW.name
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = format('The arms given are %s.', coalesce(NEW.arms::text, 'NULL')),
+				  HINT = 'Give two or more distinct names in lower case, the control first, such as {control,treatment}.';
+	END IF;
+	IF TG_OP = 'UPDATE' AND NEW.arms IS DISTINCT FROM OLD.arms
+	   AND EXISTS (SELECT FROM retention.initiative_members m
+				   WHERE m.initiative OPERATOR(pg_catalog.=) OLD.name
+					 AND m.arm OPERATOR(pg_catalog.<>) ALL (NEW.arms)) THEN
+		RAISE EXCEPTION 'cannot remove an arm that has products from initiative "%"', NEW.name
+			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION retention.initiatives_validate() IS
+	'trigger: an initiative has two or more distinct, well-formed arms, and keeps every arm that has products';
+CREATE TRIGGER initiatives_validate BEFORE INSERT OR UPDATE ON retention.initiatives
+	FOR EACH ROW EXECUTE FUNCTION retention.initiatives_validate();
+
+CREATE FUNCTION retention.initiative_members_validate() RETURNS trigger
+	LANGUAGE plpgsql STABLE PARALLEL UNSAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+BEGIN
+	IF NOT EXISTS (SELECT FROM retention.initiatives i
+				   WHERE i.name OPERATOR(pg_catalog.=) NEW.initiative
+					 AND NEW.arm OPERATOR(pg_catalog.=) ANY (i.arms)) THEN
+		RAISE EXCEPTION 'initiative "%" has no arm "%"', NEW.initiative, NEW.arm
+			USING ERRCODE = 'invalid_parameter_value',
+				  HINT = 'The arms are those of the initiative''s row in retention.initiatives.';
+	END IF;
+	RETURN NEW;
+END
+$$;
+COMMENT ON FUNCTION retention.initiative_members_validate() IS
+	'trigger: a member''s arm is one of its initiative''s arms';
+CREATE TRIGGER initiative_members_validate BEFORE INSERT OR UPDATE ON retention.initiative_members
+	FOR EACH ROW EXECUTE FUNCTION retention.initiative_members_validate();
+
+/*
+ * The split is a hash of the initiative's name and the product's id (md5, so
+ * that it is the same on every server and version): within each group the
+ * products are ordered by that hash and dealt to the arms in turn, so each
+ * group's arms differ in size by at most one.  Products already in the
+ * initiative keep their arm, so running it again changes nothing.
+ */
+CREATE FUNCTION retention.assign(initiative text, products bigint[])
+	RETURNS integer
+	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+	SET search_path = pg_catalog, pg_temp
+	AS $$
+DECLARE
+	a text[];
+	ended timestamptz;
+	n integer;
+BEGIN
+	SELECT i.arms, i.ended_at INTO a, ended
+	  FROM retention.initiatives i WHERE i.name OPERATOR(pg_catalog.=) assign.initiative;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'initiative "%" does not exist', assign.initiative
+			USING ERRCODE = 'invalid_parameter_value',
+				  HINT = 'Insert it into retention.initiatives first.';
+	END IF;
+	IF ended IS NOT NULL AND ended OPERATOR(pg_catalog.<=) now() THEN
+		RAISE EXCEPTION 'initiative "%" has ended', assign.initiative
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = format('It ended at %s.', ended);
+	END IF;
+	INSERT INTO retention.initiative_members (initiative, product_id, arm)
+	SELECT assign.initiative, s.id,
+		   a[(s.rank OPERATOR(pg_catalog.-) 1) OPERATOR(pg_catalog.%) cardinality(a) OPERATOR(pg_catalog.+) 1]
+	  FROM (SELECT p.id,
+				   row_number() OVER (PARTITION BY p.group_id
+									  ORDER BY md5(assign.initiative OPERATOR(pg_catalog.||) ':'
+												   OPERATOR(pg_catalog.||) p.id::text), p.id) AS rank
+			  FROM retention.products p
+			 WHERE p.id OPERATOR(pg_catalog.=) ANY (assign.products)
+			   AND p.stage OPERATOR(pg_catalog.<>) 'ineligible'
+			   AND NOT EXISTS (SELECT FROM retention.initiative_members m
+							   WHERE m.initiative OPERATOR(pg_catalog.=) assign.initiative
+								 AND m.product_id OPERATOR(pg_catalog.=) p.id)) s
+	ON CONFLICT DO NOTHING;
+	GET DIAGNOSTICS n = ROW_COUNT;
+	RETURN n;
+END
+$$;
+COMMENT ON FUNCTION retention.assign(text, bigint[]) IS
+	'assigns the products to the initiative''s arms by a reproducible hash split, balanced within each group; products already assigned keep their arm, ineligible ones are left out; returns the number newly assigned';
+
+/*
+ * Each member's clock starts at its assignment and ends when the product is
+ * made ineligible (the event), else it is censored now.  The difference in
+ * retention at the horizon is each arm's minus the first arm's (the
+ * control's), with a normal 95% interval from the two Greenwood errors.
+ */
+CREATE FUNCTION retention.initiative_results(initiative text)
+	RETURNS TABLE (arm text, products bigint, churned bigint,
+				   surv_at_horizon double precision, surv_lower double precision,
+				   surv_upper double precision, median_days double precision,
+				   mean_health_change double precision,
+				   logrank_chisq double precision, logrank_df integer,
+				   logrank_p double precision, diff_vs_control double precision,
+				   diff_lower double precision, diff_upper double precision)
+	LANGUAGE sql STABLE PARALLEL SAFE
+	SET search_path = pg_catalog, pg_temp
+	BEGIN ATOMIC
+		WITH init AS (
+			SELECT i.arms, pg_catalog.date_part('epoch', i.horizon) / 86400 AS horizon_days
+			  FROM retention.initiatives i
+			 WHERE i.name OPERATOR(pg_catalog.=) initiative_results.initiative),
+		arms AS (
+			SELECT a.arm, a.ord FROM init, pg_catalog.unnest(init.arms) WITH ORDINALITY a (arm, ord)),
+		life AS (
+			SELECT m.arm, m.product_id, m.assigned_at, e.ended_at IS NOT NULL AS churned,
+				   GREATEST(0::float8,
+						pg_catalog.date_part('epoch', coalesce(e.ended_at, pg_catalog.now())
+												  OPERATOR(pg_catalog.-) m.assigned_at) / 86400) AS days
+			  FROM retention.initiative_members m
+			  JOIN retention.products p ON p.id OPERATOR(pg_catalog.=) m.product_id
+			  LEFT JOIN LATERAL (
+					SELECT pg_catalog.max(h.changed_at) AS ended_at
+					  FROM retention.stage_history h
+					 WHERE h.table_name OPERATOR(pg_catalog.=) 'retention.products'::pg_catalog.regclass
+					   AND h.product_id OPERATOR(pg_catalog.=) p.id
+					   AND h.to_stage OPERATOR(pg_catalog.=) 'ineligible'
+					HAVING p.stage OPERATOR(pg_catalog.=) 'ineligible') e ON true
+			 WHERE m.initiative OPERATOR(pg_catalog.=) initiative_results.initiative),
+		curves AS (
+			SELECT a.arm, a.ord,
+				   (SELECT retention.survival(l.days, l.churned) FROM life l
+					 WHERE l.arm OPERATOR(pg_catalog.=) a.arm) AS s
+			  FROM arms a),
+		at_horizon AS (
+			SELECT c.arm, c.ord, c.s,
+				   coalesce(k.surv, 1) AS surv, coalesce(k.std_err, 0) AS se,
+				   coalesce(k.lower, 1) AS lower, coalesce(k.upper, 1) AS upper
+			  FROM curves c
+			  LEFT JOIN LATERAL (
+					SELECT k.* FROM retention.kaplan_meier(c.s) k, init
+					 WHERE k."time" OPERATOR(pg_catalog.<=) init.horizon_days
+					 ORDER BY k."time" DESC LIMIT 1) k ON true),
+		assigned AS (
+			SELECT DISTINCT l.assigned_at FROM life l),
+		health_then AS (
+			SELECT a.assigned_at, h.product_id, retention.score(h.health) AS score
+			  FROM assigned a CROSS JOIN LATERAL retention.health_as_of(a.assigned_at) h),
+		health_now AS (
+			SELECT h.product_id, retention.score(h.health) AS score
+			  FROM retention.health_as_of(pg_catalog.now()) h),
+		health_change AS (
+			SELECT l.arm, pg_catalog.avg(hn.score OPERATOR(pg_catalog.-) ht.score) AS change
+			  FROM life l
+			  JOIN health_then ht ON ht.assigned_at OPERATOR(pg_catalog.=) l.assigned_at
+								 AND ht.product_id OPERATOR(pg_catalog.=) l.product_id
+			  JOIN health_now hn ON hn.product_id OPERATOR(pg_catalog.=) l.product_id
+			 GROUP BY l.arm),
+		test AS (
+			SELECT t.chisq, t.df, t.p
+			  FROM (SELECT pg_catalog.array_agg(c.s ORDER BY c.ord) AS curves,
+						   pg_catalog.count(c.s) AS n
+					  FROM curves c) x
+			  CROSS JOIN LATERAL retention.logrank(
+					CASE WHEN x.n OPERATOR(pg_catalog.>=) 2 THEN x.curves END) t)
+		SELECT h.arm,
+			   coalesce(retention.subjects(h.s), 0),
+			   coalesce(retention.events(h.s), 0),
+			   CASE WHEN h.s IS NOT NULL THEN h.surv END,
+			   CASE WHEN h.s IS NOT NULL THEN h.lower END,
+			   CASE WHEN h.s IS NOT NULL THEN h.upper END,
+			   (SELECT m.median FROM retention.survival_median(h.s) m),
+			   hc.change,
+			   t.chisq, t.df, t.p,
+			   CASE WHEN h.ord OPERATOR(pg_catalog.>) 1 AND h.s IS NOT NULL AND c0.s IS NOT NULL
+					THEN h.surv OPERATOR(pg_catalog.-) c0.surv END,
+			   CASE WHEN h.ord OPERATOR(pg_catalog.>) 1 AND h.s IS NOT NULL AND c0.s IS NOT NULL
+					THEN (h.surv OPERATOR(pg_catalog.-) c0.surv) OPERATOR(pg_catalog.-)
+						 (1.959963984540054 OPERATOR(pg_catalog.*)
+						  pg_catalog.sqrt((h.se OPERATOR(pg_catalog.*) h.se) OPERATOR(pg_catalog.+)
+										  (c0.se OPERATOR(pg_catalog.*) c0.se))) END,
+			   CASE WHEN h.ord OPERATOR(pg_catalog.>) 1 AND h.s IS NOT NULL AND c0.s IS NOT NULL
+					THEN (h.surv OPERATOR(pg_catalog.-) c0.surv) OPERATOR(pg_catalog.+)
+						 (1.959963984540054 OPERATOR(pg_catalog.*)
+						  pg_catalog.sqrt((h.se OPERATOR(pg_catalog.*) h.se) OPERATOR(pg_catalog.+)
+										  (c0.se OPERATOR(pg_catalog.*) c0.se))) END
+		  FROM at_horizon h
+		  CROSS JOIN test t
+		  LEFT JOIN at_horizon c0 ON c0.ord OPERATOR(pg_catalog.=) 1
+		  LEFT JOIN health_change hc ON hc.arm OPERATOR(pg_catalog.=) h.arm
+		 ORDER BY h.ord;
+	END;
+COMMENT ON FUNCTION retention.initiative_results(text) IS
+	'an initiative''s results per arm: products, churned, survival at the horizon with its 95% interval, median lifetime (days), mean health change since assignment; across arms the log-rank test and each arm''s difference in retention at the horizon from the control, with its 95% interval';
+
+ALTER TABLE retention.initiative_members ENABLE ROW LEVEL SECURITY;
+ALTER TABLE retention.initiative_members FORCE ROW LEVEL SECURITY;
+CREATE POLICY initiative_members_admin ON retention.initiative_members TO retention_admin
+	USING (true) WITH CHECK (true);
+CREATE POLICY initiative_members_read ON retention.initiative_members FOR SELECT
+	TO retention_analyst, retention_rep
+	USING (product_id IN (SELECT p.id FROM retention.products p));
+
+GRANT SELECT ON retention.product_lifetimes, retention.survival_by_group,
+	retention.initiatives, retention.initiative_members
+	TO retention_admin, retention_rep, retention_analyst;
+GRANT INSERT, UPDATE, DELETE ON retention.initiatives, retention.initiative_members
+	TO retention_admin;
+
+SELECT pg_catalog.pg_extension_config_dump('retention.initiatives', '');
+SELECT pg_catalog.pg_extension_config_dump('retention.initiative_members', '');

@@ -195,7 +195,9 @@ INSERT INTO public.hj_samples VALUES
 	('boolean[]', '{true,false}'), ('integer[]', '{1,2}'), ('int4range', '[1,3]'),
 	('int4range[]', '{"[1,3]","[4,6]"}'), ('retention.health', '(50,yellow,1,usage)'),
 	('retention.activity', '(month,2026-01-01T00:00:00+00:00,{0,1,3})'),
-	('retention.cohort_state', '(classic,2,2026-06-01T00:00:00+00:00,2,10,{6,4})');
+	('retention.cohort_state', '(classic,2,2026-06-01T00:00:00+00:00,2,10,{6,4})'),
+	('retention.survival', '{1:1/1,2:1/0}'),
+	('retention.survival[]', '{"{1:1/1,2:1/0}","{1:0/1,3:1/0}"}');
 CREATE FUNCTION public.hj_arg(t regtype, arg text) RETURNS text
 	LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp
 	RETURN pg_catalog.format('%L::%s',
@@ -211,6 +213,7 @@ CREATE FUNCTION public.hj_arg(t regtype, arg text) RETURNS text
 			 WHEN t = 'name'::regtype AND arg = 'entered_at_column' THEN 'stage_entered_at'
 			 WHEN t = 'timestamptz'::regtype AND arg ~ 'expires' THEN '2099-01-01 00:00+00'
 			 WHEN t = 'double precision'::regtype AND arg = 'coverage' THEN '1'
+			 WHEN t = 'double precision'::regtype AND arg = 'conf_level' THEN '0.95'
 			 ELSE (SELECT s.literal FROM public.hj_samples s WHERE s.type = t) END,
 		pg_catalog.format_type(t, NULL));
 
@@ -286,6 +289,8 @@ INSERT INTO public.hj_calls (kind, target, stmt) VALUES
 	('write', 'retention.health_alerts', $$INSERT INTO retention.health_alerts (product_id, as_of, kind, old_score, new_score, old_band, new_band) VALUES (2, '2026-01-01', 'dropped', 90, 50, 'green', 'yellow')$$),
 	('write', 'retention.health_alerts', $$UPDATE retention.health_alerts SET kind = 'dropped'$$),
 	('write', 'retention.health_snapshots', $$INSERT INTO retention.health_snapshots (product_id, as_of, health, score, band, overridden) VALUES (2, '2026-01-01', '(1,red,1,usage)', 1, 'red', false)$$),
+	('write', 'retention.initiatives', $$INSERT INTO retention.initiatives (name) VALUES ('hj_trial')$$),
+	('write', 'retention.initiative_members', $$INSERT INTO retention.initiatives (name, arms) VALUES ('hj_trial', '{a,b,c}'); INSERT INTO retention.initiative_members (initiative, product_id, arm) VALUES ('hj_trial', 1, 'a'); SELECT retention.assign('hj_trial', '{1,2,3}'); SELECT * FROM retention.initiative_results('hj_trial')$$),
 	('write', 'a table of the caller''s own', $$CREATE TEMP TABLE hj_subs (k text PRIMARY KEY, s text NOT NULL, why text); SELECT retention.enforce_stages('hj_subs', 's', 'k', 'why'); INSERT INTO hj_subs VALUES ('a', 'retention'); UPDATE hj_subs SET s = 'ineligible', why = 'gone'$$);
 
 -- A write path for every table of the extension, or the test fails

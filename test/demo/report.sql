@@ -170,3 +170,46 @@ SELECT p.id AS product, p.stage, p.stage_reason AS reason,
 	   (SELECT count(*) FROM retention.stage_history h WHERE h.product_id = p.id) AS "moves recorded"
   FROM retention.products p
  WHERE p.id = :lost_product;
+
+\echo
+\echo '7. Survival: how long products stay in the retention stage'
+\echo '   Per group: median lifetime (NULL while more than half remain), survival at'
+\echo '   3, 6, 12 and 24 months, restricted mean over 24 months (days).'
+SELECT group_name, products, churned, round(median_days::numeric, 1) AS median_days,
+	   round(surv_3m::numeric, 3) AS surv_3m, round(surv_6m::numeric, 3) AS surv_6m,
+	   round(surv_12m::numeric, 3) AS surv_12m, round(surv_24m::numeric, 3) AS surv_24m,
+	   round(rmean_24m_days::numeric, 1) AS rmean_24m
+  FROM retention.survival_by_group
+ ORDER BY group_name;
+\echo
+\echo '   The curves, S(t) weekly (each # is 2.5% still retained)'
+SELECT c.group_name, w.week,
+	   round(retention.survival_at(c.s, 7 * w.week)::numeric, 3) AS surv,
+	   repeat('#', round(40 * retention.survival_at(c.s, 7 * w.week))::int) AS chart
+  FROM (SELECT group_name, retention.survival(days, churned) AS s
+		  FROM retention.product_lifetimes GROUP BY group_name) c,
+	   generate_series(0, 6) w (week)
+ ORDER BY c.group_name, w.week;
+\echo
+\echo '   Do the groups differ? The log-rank test across groups:'
+SELECT round(t.chisq::numeric, 3) AS chisq, t.df, round(t.p::numeric, 4) AS p
+  FROM (SELECT array_agg(s) AS curves
+		  FROM (SELECT retention.survival(days, churned) AS s
+				  FROM retention.product_lifetimes GROUP BY group_id) g) x,
+	   retention.logrank(x.curves) t;
+
+\echo
+\echo '8. A retention initiative as an A/B test: quarterly business review calls'
+INSERT INTO retention.initiatives (name, description, horizon)
+VALUES ('qbr_calls', 'quarterly business review calls', '30 days');
+SELECT retention.assign('qbr_calls',
+	   ARRAY(SELECT id FROM retention.products WHERE stage = 'retention')) AS "products assigned";
+SELECT g.name AS group_name, m.arm, count(*) AS products
+  FROM retention.initiative_members m
+  JOIN retention.products p ON p.id = m.product_id
+  JOIN retention.groups g ON g.id = p.group_id
+ GROUP BY 1, 2 ORDER BY 1, 2;
+\echo '   Results (just assigned, so nobody has churned yet):'
+SELECT arm, products, churned, round(surv_at_horizon::numeric, 3) AS surv_at_horizon,
+	   logrank_chisq, logrank_p, diff_vs_control
+  FROM retention.initiative_results('qbr_calls');
