@@ -110,7 +110,7 @@ ok "psycopg2 and pandas read as the analyst" \
 
 jdbc_host=$host jdbc_port=$port
 if [ "${host#/}" != "$host" ]; then
-	coproc PROXY { exec "$PY" $BI/clients.py proxy "$host" "$port"; }
+	coproc PROXY { exec "$PY" $BI/clients.py proxy "$host" "$port" 2>/dev/null; }
 	at_exit kill "$PROXY_PID"
 	read -r jdbc_port <&"${PROXY[0]}"
 	jdbc_host=127.0.0.1

@@ -28,6 +28,7 @@ import os
 import socket
 import sys
 import threading
+import time
 import warnings
 
 # What each driver must report for each class of the contract (README, "BI
@@ -393,6 +394,15 @@ def proxy(socket_dir, port):
                 except OSError:
                     pass
 
+    # End with the test that started it, however the test ends.
+    parent = os.getppid()
+
+    def watch_parent():
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch_parent, daemon=True).start()
     while True:
         client, _ = server.accept()
         upstream = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
