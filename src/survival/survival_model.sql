@@ -27,12 +27,12 @@ SELECT p.id AS product_id,
   CROSS JOIN LATERAL (
 		SELECT pg_catalog.min(h.changed_at) AS entered_at
 		  FROM retention.stage_history h
-		 WHERE h.table_name = 'retention.products'::pg_catalog.regclass
+		 WHERE h.table_name OPERATOR(pg_catalog.=) 'retention.products'
 		   AND h.product_id = p.id AND h.to_stage = 'retention') e
   LEFT JOIN LATERAL (
 		SELECT pg_catalog.max(h.changed_at) AS ended_at
 		  FROM retention.stage_history h
-		 WHERE h.table_name = 'retention.products'::pg_catalog.regclass
+		 WHERE h.table_name OPERATOR(pg_catalog.=) 'retention.products'
 		   AND h.product_id = p.id AND h.to_stage = 'ineligible'
 		HAVING p.stage = 'ineligible') x ON true
  WHERE e.entered_at IS NOT NULL;
@@ -239,7 +239,7 @@ CREATE FUNCTION retention.initiative_results(initiative text)
 			  LEFT JOIN LATERAL (
 					SELECT pg_catalog.max(h.changed_at) AS ended_at
 					  FROM retention.stage_history h
-					 WHERE h.table_name OPERATOR(pg_catalog.=) 'retention.products'::pg_catalog.regclass
+					 WHERE h.table_name OPERATOR(pg_catalog.=) 'retention.products'
 					   AND h.product_id OPERATOR(pg_catalog.=) p.id
 					   AND h.to_stage OPERATOR(pg_catalog.=) 'ineligible'
 					HAVING p.stage OPERATOR(pg_catalog.=) 'ineligible') e ON true
