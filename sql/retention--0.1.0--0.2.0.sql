@@ -1577,9 +1577,9 @@ SELECT p.id AS product_id,
 	   e.entered_at,
 	   x.ended_at,
 	   x.ended_at IS NOT NULL AS churned,
-	   GREATEST(0::float8,
-			pg_catalog.date_part('epoch', coalesce(x.ended_at, pg_catalog.now()) - e.entered_at)
-			/ 86400) AS days
+	   pg_catalog.round(GREATEST(0::numeric,
+			EXTRACT(epoch FROM coalesce(x.ended_at, pg_catalog.now()) - e.entered_at)
+			/ 86400), 2)::numeric(12,2) AS days
   FROM retention.products p
   LEFT JOIN retention.groups g ON g.id = p.group_id
   CROSS JOIN LATERAL (
@@ -1603,7 +1603,7 @@ COMMENT ON COLUMN retention.product_lifetimes.product_type IS 'its product type'
 COMMENT ON COLUMN retention.product_lifetimes.entered_at IS 'when it first entered the retention stage';
 COMMENT ON COLUMN retention.product_lifetimes.ended_at IS 'when it was made ineligible; NULL while it runs';
 COMMENT ON COLUMN retention.product_lifetimes.churned IS 'true if it ended (the event), false if still running (censored)';
-COMMENT ON COLUMN retention.product_lifetimes.days IS 'its lifetime in days, to the end or to now';
+COMMENT ON COLUMN retention.product_lifetimes.days IS 'its lifetime in days (to 0.01 day, about 15 minutes), to the end or to now';
 
 -- Months as days: 30.4375 days (a year of 365.25 days over 12)
 CREATE VIEW retention.survival_by_group WITH (security_invoker = true) AS
@@ -1611,15 +1611,15 @@ SELECT c.group_id,
 	   c.group_name,
 	   retention.subjects(c.s) AS products,
 	   retention.events(c.s) AS churned,
-	   m.median AS median_days,
-	   m.lower AS median_lower,
-	   m.upper AS median_upper,
-	   retention.survival_at(c.s, 91.3125) AS surv_3m,
-	   retention.survival_at(c.s, 182.625) AS surv_6m,
-	   retention.survival_at(c.s, 365.25) AS surv_12m,
-	   retention.survival_at(c.s, 730.5) AS surv_24m,
-	   retention.restricted_mean(c.s, 730.5) AS rmean_24m_days
-  FROM (SELECT l.group_id, l.group_name, retention.survival(l.days, l.churned) AS s
+	   pg_catalog.round(m.median::numeric, 4)::numeric(12,4) AS median_days,
+	   pg_catalog.round(m.lower::numeric, 4)::numeric(12,4) AS median_lower,
+	   pg_catalog.round(m.upper::numeric, 4)::numeric(12,4) AS median_upper,
+	   pg_catalog.round(retention.survival_at(c.s, 91.3125)::numeric, 6)::numeric(7,6) AS surv_3m,
+	   pg_catalog.round(retention.survival_at(c.s, 182.625)::numeric, 6)::numeric(7,6) AS surv_6m,
+	   pg_catalog.round(retention.survival_at(c.s, 365.25)::numeric, 6)::numeric(7,6) AS surv_12m,
+	   pg_catalog.round(retention.survival_at(c.s, 730.5)::numeric, 6)::numeric(7,6) AS surv_24m,
+	   pg_catalog.round(retention.restricted_mean(c.s, 730.5)::numeric, 4)::numeric(12,4) AS rmean_24m_days
+  FROM (SELECT l.group_id, l.group_name, retention.survival(l.days::float8, l.churned) AS s
 		  FROM retention.product_lifetimes l
 		 GROUP BY l.group_id, l.group_name) c
   CROSS JOIN LATERAL retention.survival_median(c.s) m;
@@ -1651,6 +1651,12 @@ CREATE TABLE retention.initiatives (
 	CONSTRAINT initiatives_ends_after_start CHECK (ended_at IS NULL OR ended_at > started_at),
 	CONSTRAINT initiatives_horizon_positive CHECK (horizon > interval '0')
 );
+COMMENT ON COLUMN retention.initiatives.name IS 'the initiative''s name: lower-case letters, digits and underscores';
+COMMENT ON COLUMN retention.initiatives.description IS 'what the initiative does';
+COMMENT ON COLUMN retention.initiatives.started_at IS 'when it started';
+COMMENT ON COLUMN retention.initiatives.ended_at IS 'when it ended; NULL while it runs';
+COMMENT ON COLUMN retention.initiatives.arms IS 'its arms; the first is the control';
+COMMENT ON COLUMN retention.initiatives.horizon IS 'how long after assignment survival is compared';
 COMMENT ON TABLE retention.initiatives IS
 	'retention initiatives run as experiments: products are assigned to arms (the first is the control) and compared by survival at the horizon';
 
@@ -1661,6 +1667,10 @@ CREATE TABLE retention.initiative_members (
 	assigned_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
 	PRIMARY KEY (initiative, product_id)
 );
+COMMENT ON COLUMN retention.initiative_members.initiative IS 'the initiative (retention.initiatives.name)';
+COMMENT ON COLUMN retention.initiative_members.product_id IS 'the product (retention.products.id)';
+COMMENT ON COLUMN retention.initiative_members.arm IS 'the arm it is in';
+COMMENT ON COLUMN retention.initiative_members.assigned_at IS 'when it was assigned: its clock starts then';
 COMMENT ON TABLE retention.initiative_members IS
 	'the arm of each product in an initiative, and when it was assigned (its clock starts then)';
 CREATE INDEX initiative_members_product_idx ON retention.initiative_members (product_id);
