@@ -20,6 +20,10 @@ SQL_PIECES = \
 	src/health/health_config.sql \
 	src/health/health_time.sql \
 	src/health/health_views.sql \
+	src/cohorts/cohorts.sql \
+	src/cohorts/cohort_views.sql \
+	src/survival/survival.sql \
+	src/survival/survival_model.sql \
 	src/metrics/mrr.sql \
 	src/metrics/survey.sql \
 	src/metrics/rates.sql \

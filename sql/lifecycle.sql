@@ -75,7 +75,7 @@ INSERT INTO retention.products (deal_id, product_type) VALUES (2, 'erp')
 	RETURNING id, stage, group_id;
 -- Entries are history rows with no from_stage
 SELECT product_id, row_key, from_stage, to_stage, reason,
-	   table_name = 'retention.products'::regclass AS products_table,
+	   table_name = 'retention.products' AS products_table,
 	   changed_by = session_user AS by_session_user,
 	   acting_role = current_user AS as_current_user
   FROM retention.stage_history ORDER BY id;
@@ -445,7 +445,7 @@ UPDATE public.my_subscriptions SET status = 'retention', why = 'trained' WHERE s
 	RETURNING sub_id, status, why, since = now() AS stamped;
 SELECT table_name, product_id, row_key, from_stage, to_stage, reason
   FROM retention.stage_history
- WHERE table_name = 'public.my_subscriptions'::regclass ORDER BY id;
+ WHERE table_name = 'public.my_subscriptions' ORDER BY id;
 
 -- An integer key, a reason column, no entered-at column
 CREATE TABLE public.my_accounts (acct_id integer PRIMARY KEY, phase text, note text);
@@ -458,7 +458,7 @@ INSERT INTO public.my_accounts VALUES (9, NULL, NULL);
 \echo :LAST_ERROR_SQLSTATE
 SELECT table_name, product_id, row_key, from_stage, to_stage, reason
   FROM retention.stage_history
- WHERE table_name = 'public.my_accounts'::regclass ORDER BY id;
+ WHERE table_name = 'public.my_accounts' ORDER BY id;
 
 -- No reason column: a move that needs a reason can never be made
 CREATE TABLE public.my_plain (k bigint PRIMARY KEY, st text NOT NULL);
@@ -477,7 +477,7 @@ SELECT retention.enforce_stages('public.my_parts', 'st', 'k', 'why');
 INSERT INTO public.my_parts VALUES (1, 'retention'), (101, 'retention');
 UPDATE public.my_parts SET st = 'ineligible', why = 'gone' WHERE k = 101;
 SELECT table_name, product_id, row_key, from_stage, to_stage, reason
-  FROM retention.stage_history WHERE table_name = 'public.my_parts'::regclass ORDER BY id;
+  FROM retention.stage_history WHERE table_name = 'public.my_parts' ORDER BY id;
 -- a table partitioned by its stage is refused: a move to another partition
 -- would arrive there as a new row
 CREATE TABLE public.my_staged (k integer, st text NOT NULL) PARTITION BY LIST (st);

@@ -194,6 +194,10 @@ INSERT INTO public.hj_samples VALUES
 	('regclass', 'retention.products'), ('bigint[]', '{1,2}'), ('text[]', '{control,treatment}'),
 	('boolean[]', '{true,false}'), ('integer[]', '{1,2}'), ('int4range', '[1,3]'),
 	('int4range[]', '{"[1,3]","[4,6]"}'), ('retention.health', '(50,yellow,1,usage)'),
+	('retention.activity', '(month,2026-01-01T00:00:00+00:00,{0,1,3})'),
+	('retention.cohort_state', '(classic,2,2026-06-01T00:00:00+00:00,2,10,{6,4})'),
+	('retention.survival', '{1:1/1,2:1/0}'),
+	('retention.survival[]', '{"{1:1/1,2:1/0}","{1:0/1,3:1/0}"}'),
 	('retention.survey_counts', '(1,0,0,0,0,0,0,2,0,3,1)'),
 	('timestamptz[]', '{2026-05-01 00:00+00,2026-06-01 00:00+00}');
 CREATE FUNCTION public.hj_arg(t regtype, arg text) RETURNS text
@@ -211,6 +215,7 @@ CREATE FUNCTION public.hj_arg(t regtype, arg text) RETURNS text
 			 WHEN t = 'name'::regtype AND arg = 'entered_at_column' THEN 'stage_entered_at'
 			 WHEN t = 'timestamptz'::regtype AND arg ~ 'expires' THEN '2099-01-01 00:00+00'
 			 WHEN t = 'double precision'::regtype AND arg = 'coverage' THEN '1'
+			 WHEN t = 'double precision'::regtype AND arg = 'conf_level' THEN '0.95'
 			 ELSE (SELECT s.literal FROM public.hj_samples s WHERE s.type = t) END,
 		pg_catalog.format_type(t, NULL));
 
@@ -272,6 +277,9 @@ INSERT INTO public.hj_calls (kind, target, stmt) VALUES
 	('write', 'retention.stage_history', $$UPDATE retention.stage_history SET reason = 'x'$$),
 	('write', 'retention.stage_history', $$DELETE FROM retention.stage_history$$),
 	('write', 'retention.stage_history', $$TRUNCATE retention.stage_history$$),
+	('write', 'retention.products', $$SET LOCAL client_min_messages = warning; TRUNCATE retention.products CASCADE$$),
+	('write', 'retention.forgotten_products', $$SELECT retention.forget_product(3, 'left for good')$$),
+	('write', 'retention.forgotten_products', $$DELETE FROM retention.forgotten_products$$),
 	('write', 'retention.measures', $$INSERT INTO retention.measures (name, rollup, window_length, zero_at, full_at) VALUES ('hj', 'sum', '7 days', 0, 10)$$),
 	('write', 'retention.measures', $$UPDATE retention.measures SET window_length = '2 months' WHERE name OPERATOR(pg_catalog.=) 'usage'$$),
 	('write', 'retention.scorecards', $$INSERT INTO retention.scorecards (name) VALUES ('hj')$$),
@@ -284,7 +292,11 @@ INSERT INTO public.hj_calls (kind, target, stmt) VALUES
 	('write', 'retention.mrr_history', $$UPDATE retention.mrr_history SET mrr = 1$$),
 	('write', 'retention.mrr_history', $$DELETE FROM retention.mrr_history$$),
 	('write', 'retention.health_overrides', $$INSERT INTO retention.health_overrides (product_id, score, reason, expires_at) VALUES (2, 10, 'x', '2099-01-01')$$),
+	('write', 'retention.health_alerts', $$INSERT INTO retention.health_alerts (product_id, as_of, kind, old_score, new_score, old_band, new_band) VALUES (2, '2026-01-01', 'dropped', 90, 50, 'green', 'yellow')$$),
+	('write', 'retention.health_alerts', $$UPDATE retention.health_alerts SET kind = 'dropped'$$),
 	('write', 'retention.health_snapshots', $$INSERT INTO retention.health_snapshots (product_id, as_of, health, score, band, overridden) VALUES (2, '2026-01-01', '(1,red,1,usage)', 1, 'red', false)$$),
+	('write', 'retention.initiatives', $$INSERT INTO retention.initiatives (name) VALUES ('hj_trial')$$),
+	('write', 'retention.initiative_members', $$INSERT INTO retention.initiatives (name, arms) VALUES ('hj_trial', '{a,b,c}'); INSERT INTO retention.initiative_members (initiative, product_id, arm) VALUES ('hj_trial', 1, 'a'); SELECT retention.assign('hj_trial', '{1,2,3}'); SELECT * FROM retention.initiative_results('hj_trial')$$),
 	('write', 'a table of the caller''s own', $$CREATE TEMP TABLE hj_subs (k text PRIMARY KEY, s text NOT NULL, why text); SELECT retention.enforce_stages('hj_subs', 's', 'k', 'why'); INSERT INTO hj_subs VALUES ('a', 'retention'); UPDATE hj_subs SET s = 'ineligible', why = 'gone'$$);
 
 -- A write path for every table of the extension, or the test fails

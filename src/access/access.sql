@@ -36,6 +36,8 @@ ALTER TABLE retention.deals ENABLE ROW LEVEL SECURITY;
 ALTER TABLE retention.deals FORCE ROW LEVEL SECURITY;
 ALTER TABLE retention.stage_history ENABLE ROW LEVEL SECURITY;
 ALTER TABLE retention.stage_history FORCE ROW LEVEL SECURITY;
+ALTER TABLE retention.forgotten_products ENABLE ROW LEVEL SECURITY;
+ALTER TABLE retention.forgotten_products FORCE ROW LEVEL SECURITY;
 
 CREATE POLICY products_admin ON retention.products TO retention_admin USING (true) WITH CHECK (true);
 CREATE POLICY products_analyst ON retention.products FOR SELECT TO retention_analyst USING (true);
@@ -52,10 +54,12 @@ CREATE POLICY deals_analyst ON retention.deals FOR SELECT TO retention_analyst U
 CREATE POLICY deals_rep_read ON retention.deals FOR SELECT TO retention_rep
 	USING (id IN (SELECT p.deal_id FROM retention.products p));
 
+CREATE POLICY forgotten_products_admin ON retention.forgotten_products FOR SELECT TO retention_admin USING (true);
+CREATE POLICY forgotten_products_analyst ON retention.forgotten_products FOR SELECT TO retention_analyst USING (true);
 CREATE POLICY stage_history_admin ON retention.stage_history FOR SELECT TO retention_admin USING (true);
 CREATE POLICY stage_history_analyst ON retention.stage_history FOR SELECT TO retention_analyst USING (true);
 CREATE POLICY stage_history_rep_read ON retention.stage_history FOR SELECT TO retention_rep
-	USING (table_name = 'retention.products'::regclass
+	USING (table_name = 'retention.products'
 		   AND product_id IN (SELECT p.id FROM retention.products p));
 
 GRANT SELECT ON retention.stages, retention.transitions, retention.groups, retention.reps,
@@ -64,5 +68,7 @@ GRANT SELECT ON retention.stages, retention.transitions, retention.groups, reten
 GRANT INSERT, UPDATE, DELETE ON retention.stages, retention.transitions, retention.groups,
 	retention.reps, retention.deals, retention.products TO retention_admin;
 GRANT UPDATE (stage, stage_reason) ON retention.products TO retention_rep;
+GRANT SELECT ON retention.forgotten_products TO retention_admin, retention_analyst;
+GRANT EXECUTE ON FUNCTION retention.forget_product(bigint, text) TO retention_admin;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA retention TO retention_admin;
 

@@ -91,6 +91,11 @@ CREATE TABLE retention.config_deletions (
 );
 COMMENT ON TABLE retention.config_deletions IS
 	'keys of configuration rows that were deleted, so that a restore deletes their seeded rows again';
+COMMENT ON COLUMN retention.config_deletions.table_name IS
+	'the configuration table the row was deleted from (stages, transitions, measures, scorecards, scorecard_measures)';
+COMMENT ON COLUMN retention.config_deletions.key IS
+	'the deleted row''s key columns and values, as a JSON object';
+COMMENT ON COLUMN retention.config_deletions.deleted_at IS 'when the row was deleted';
 
 -- TG_ARGV holds the table's key columns.
 CREATE FUNCTION retention.builtin_row_guard() RETURNS trigger
@@ -158,10 +163,30 @@ CREATE FUNCTION retention.config_deletion_apply() RETURNS trigger
 	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 	SET search_path = pg_catalog, pg_temp
 	AS $$
+DECLARE
+	-- the key columns of each table, as builtin_row_guard writes them
+	key_columns text[] := CASE NEW.table_name
+		WHEN 'stages' THEN ARRAY['name']
+		WHEN 'transitions' THEN ARRAY['from_stage', 'to_stage']
+		WHEN 'measures' THEN ARRAY['name']
+		WHEN 'scorecards' THEN ARRAY['name']
+		WHEN 'scorecard_measures' THEN ARRAY['measure', 'scorecard'] END;
 BEGIN
-	EXECUTE format('DELETE FROM retention.%I t WHERE t.builtin AND to_jsonb(t) @> $1',
+	-- A key names one row: exactly the table's key columns, each with a
+	-- value (a partial key such as '{}' would match every seeded row).
+	IF jsonb_typeof(NEW.key) IS DISTINCT FROM 'object'
+	   OR (SELECT array_agg(k ORDER BY k) FROM jsonb_object_keys(NEW.key) k)
+		  IS DISTINCT FROM key_columns THEN
+		RAISE EXCEPTION 'invalid key for a deleted row of retention.%', NEW.table_name
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = format('The key is %s; it must be an object with exactly the keys %s.',
+								  NEW.key, array_to_string(key_columns, ', ')),
+				  HINT = 'Deleting the configuration row itself records its deletion.';
+	END IF;
+	EXECUTE format('DELETE FROM retention.%I t WHERE t.builtin'
+				   ' AND (SELECT jsonb_object_agg(c, to_jsonb(t) -> c) FROM unnest($2) c) = $1',
 				   NEW.table_name)
-		USING NEW.key;
+		USING NEW.key, key_columns;
 	RETURN NULL;
 END
 $$;

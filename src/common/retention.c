@@ -20,7 +20,9 @@
 #include "catalog/pg_class.h"
 #include "commands/trigger.h"
 #include "fmgr.h"
+#include "miscadmin.h"
 #include "nodes/makefuncs.h"
+#include "utils/acl.h"
 #include "utils/inval.h"
 #include "utils/rel.h"
 #include "utils/syscache.h"
@@ -49,6 +51,17 @@ RetentionRelationOwner(Oid relid)
 	owner = ((Form_pg_class) GETSTRUCT(tuple))->relowner;
 	ReleaseSysCache(tuple);
 	return owner;
+}
+
+/* A member of retention_admin, or the owner of the extension's tables */
+bool
+IsRetentionAdmin(Oid roleid, Oid owner)
+{
+	Oid			admin = get_role_oid("retention_admin", true);
+
+	if (roleid == owner)
+		return true;
+	return OidIsValid(admin) && has_privs_of_role(roleid, admin);
 }
 
 PG_FUNCTION_INFO_V1(config_changed);

@@ -24,6 +24,8 @@
 #define ERRCODE_RETENTION_APPEND_ONLY			MAKE_SQLSTATE('R','T','0','0','4')
 /* Health configuration that cannot produce a score */
 #define ERRCODE_RETENTION_INVALID_CONFIG		MAKE_SQLSTATE('R','T','0','0','5')
+/* A back-dated time out of order: in the future, or before the latest move */
+#define ERRCODE_RETENTION_OUT_OF_ORDER			MAKE_SQLSTATE('R','T','0','0','6')
 
 #define RETENTION_SCHEMA "retention"
 
@@ -35,5 +37,19 @@ extern Oid	RetentionRelid(const char *relname);
 
 /* The owner of a relation: the extension's caches read as this role */
 extern Oid	RetentionRelationOwner(Oid relid);
+
+/*
+ * May this role administer the extension: a member of retention_admin (a
+ * superuser is), or the owner of the extension's tables?
+ */
+extern bool IsRetentionAdmin(Oid roleid, Oid owner);
+
+/*
+ * Forgetting: while retention.forget_product() removes one product with its
+ * history, the append-only guards let exactly that key's rows go.
+ */
+extern void BeginForgetting(int64 key);
+extern void EndForgetting(void);
+extern bool IsForgetting(int64 key);
 
 #endif							/* RETENTION_H */

@@ -27,6 +27,17 @@
 /* Measure names: [a-z][a-z0-9_]*, at most this many bytes */
 #define HEALTH_MEASURE_NAME_MAX 63
 
+/*
+ * Observed values lie in [-HEALTH_VALUE_MAX, HEALTH_VALUE_MAX]: then no sum
+ * of them, over any number of rows a table can hold, overflows a float8, so
+ * one product's data can never make another product's score fail.  The same
+ * bound is a CHECK on retention.observations.
+ */
+#define HEALTH_VALUE_MAX		1e12
+
+/* The longest window a measure may have: as_of - window stays in range */
+#define HEALTH_WINDOW_MAX_YEARS 100
+
 typedef struct HealthData
 {
 	int32		vl_len_;		/* varlena header (do not touch directly!) */

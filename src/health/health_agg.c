@@ -29,6 +29,7 @@
 #include "fmgr.h"
 #include "libpq/pqformat.h"
 #include "utils/builtins.h"
+#include "utils/hsearch.h"
 #include "utils/timestamp.h"
 
 #include "common/retention.h"
@@ -65,15 +66,26 @@ typedef struct CardWindows
 {
 	const struct ResolvedCard *rc;
 	TimestampTz as_of;
-	struct CardWindows *next;
 	TimestampTz lower[FLEXIBLE_ARRAY_MEMBER];	/* as_of - window_length */
 } CardWindows;
 
-/* A scorecard resolved for one call site */
+/* An entry of a card's table of windows, by as_of */
+typedef struct CardWindowsEntry
+{
+	TimestampTz as_of;			/* the key */
+	CardWindows *windows;
+} CardWindowsEntry;
+
+/*
+ * A scorecard resolved for one call site.  Its windows are computed once per
+ * as_of and kept in a hash table, so that a query with a different as_of per
+ * group finds each in constant time.
+ */
 typedef struct ResolvedCard
 {
 	HealthScorecard *card;		/* copy in fn_mcxt */
-	CardWindows *windows;		/* one per as_of seen, the last used first */
+	CardWindows *windows;		/* the last used */
+	HTAB	   *by_as_of;		/* CardWindowsEntry; NULL until a second as_of */
 	struct ResolvedCard *next;
 } ResolvedCard;
 
@@ -147,17 +159,14 @@ static const CardWindows *
 CardWindowsFor(ResolvedCard *rc, TimestampTz as_of, MemoryContext cxt)
 {
 	CardWindows *w;
-	CardWindows **prev;
+	CardWindowsEntry *entry;
 	int			i;
 
-	for (prev = &rc->windows; (w = *prev) != NULL; prev = &w->next)
-		if (w->as_of == as_of)
-		{
-			*prev = w->next;	/* move to the front */
-			w->next = rc->windows;
-			rc->windows = w;
-			return w;
-		}
+	if (rc->windows != NULL && rc->windows->as_of == as_of)
+		return rc->windows;
+	if (rc->by_as_of != NULL &&
+		(entry = hash_search(rc->by_as_of, &as_of, HASH_FIND, NULL)) != NULL)
+		return rc->windows = entry->windows;
 
 	if (TIMESTAMP_NOT_FINITE(as_of))
 		ereport(ERROR,
@@ -172,9 +181,26 @@ CardWindowsFor(ResolvedCard *rc, TimestampTz as_of, MemoryContext cxt)
 		w->lower[i] = DatumGetTimestampTz(DirectFunctionCall2(timestamptz_mi_interval,
 															  TimestampTzGetDatum(as_of),
 															  PointerGetDatum(&rc->card->measures[i].window)));
-	w->next = rc->windows;
-	rc->windows = w;
-	return w;
+
+	/* a second as_of: from now on, keep them all in a table */
+	if (rc->by_as_of == NULL && rc->windows != NULL)
+	{
+		HASHCTL		ctl;
+
+		ctl.keysize = sizeof(TimestampTz);
+		ctl.entrysize = sizeof(CardWindowsEntry);
+		ctl.hcxt = cxt;
+		rc->by_as_of = hash_create("retention health windows", 256, &ctl,
+								   HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+		entry = hash_search(rc->by_as_of, &rc->windows->as_of, HASH_ENTER, NULL);
+		entry->windows = rc->windows;
+	}
+	if (rc->by_as_of != NULL)
+	{
+		entry = hash_search(rc->by_as_of, &as_of, HASH_ENTER, NULL);
+		entry->windows = w;
+	}
+	return rc->windows = w;
 }
 
 /* A new, empty state for a group, in cxt */
@@ -345,12 +371,12 @@ HealthAccum(FunctionCallInfo fcinfo, bool card_arg)
 	{
 		double		value = PG_GETARG_FLOAT8(2);
 
-		if (unlikely(!isfinite(value)))
+		if (unlikely(!isfinite(value) || fabs(value) > HEALTH_VALUE_MAX))
 			ereport(ERROR,
 					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-					 errmsg("observation of measure \"%s\" is not finite",
-							STATE_CARD(state)->measures[slot].name),
-					 errdetail("Health is computed from finite values only.")));
+					 errmsg("observation %g of measure \"%s\" is out of range",
+							value, STATE_CARD(state)->measures[slot].name),
+					 errdetail("Observed values are finite and between -1e12 and 1e12.")));
 		AddValue(acc, rollup, value, observed_at);
 	}
 	PG_RETURN_POINTER(state);

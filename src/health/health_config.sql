@@ -28,6 +28,10 @@ COMMENT ON COLUMN retention.measures.rollup IS
 	'avg, sum, min or max of the values in the window; count of the observations; or last, the latest value';
 COMMENT ON COLUMN retention.measures.window_length IS
 	'observations with as_of - window_length < observed_at <= as_of count';
+COMMENT ON COLUMN retention.measures.name IS
+	'the measure''s name: lower case letters, digits and underscores, at most 63 bytes';
+COMMENT ON COLUMN retention.measures.description IS 'what the measure is (free text)';
+COMMENT ON COLUMN retention.measures.builtin IS 'whether the extension seeded this measure';
 COMMENT ON COLUMN retention.measures.zero_at IS
 	'the value that scores 0 (values beyond it score 0 too)';
 COMMENT ON COLUMN retention.measures.full_at IS
@@ -48,6 +52,10 @@ COMMENT ON COLUMN retention.scorecards.yellow_below IS
 	'scores below this (and not red) are yellow, the others green';
 COMMENT ON COLUMN retention.scorecards.alert_drop IS
 	'a drop of at least this many points from the previous score raises an alert';
+COMMENT ON COLUMN retention.scorecards.name IS
+	'the scorecard''s name: lower case letters, digits and underscores, at most 63 bytes';
+COMMENT ON COLUMN retention.scorecards.description IS 'what the scorecard is for (free text)';
+COMMENT ON COLUMN retention.scorecards.builtin IS 'whether the extension seeded this scorecard';
 
 CREATE TABLE retention.scorecard_measures (
 	scorecard	text NOT NULL REFERENCES retention.scorecards (name)
@@ -62,6 +70,10 @@ COMMENT ON TABLE retention.scorecard_measures IS
 	'the measures of each scorecard and their weights';
 COMMENT ON COLUMN retention.scorecard_measures.weight IS
 	'relative weight (> 0); a measure without data spreads its weight over the others';
+COMMENT ON COLUMN retention.scorecard_measures.scorecard IS
+	'the scorecard (retention.scorecards.name)';
+COMMENT ON COLUMN retention.scorecard_measures.measure IS 'the measure (retention.measures.name)';
+COMMENT ON COLUMN retention.scorecard_measures.builtin IS 'whether the extension seeded this row';
 
 ALTER TABLE retention.groups
 	ADD COLUMN scorecard text REFERENCES retention.scorecards (name) ON UPDATE CASCADE;
@@ -115,6 +127,12 @@ BEGIN
 			USING ERRCODE = 'RT005',
 				  DETAIL = pg_catalog.format('The window given is "%s".', NEW.window_length),
 				  HINT = 'Give a positive interval with no negative part, such as ''30 days''.';
+	END IF;
+	-- as_of - window must stay a valid time for any as_of a query gives
+	IF NEW.window_length > interval '100 years' THEN
+		RAISE EXCEPTION 'window of measure "%" is too long', NEW.name
+			USING ERRCODE = 'RT005',
+				  DETAIL = pg_catalog.format('The window given is "%s"; the longest is 100 years.', NEW.window_length);
 	END IF;
 	IF NEW.zero_at IN ('Infinity', '-Infinity', 'NaN') OR NEW.full_at IN ('Infinity', '-Infinity', 'NaN') THEN
 		RAISE EXCEPTION 'thresholds of measure "%" must be finite', NEW.name
@@ -265,7 +283,7 @@ CREATE TABLE retention.observations (
 	measure		text NOT NULL REFERENCES retention.measures (name),
 	observed_at timestamptz NOT NULL,
 	value		double precision
-				CONSTRAINT observations_value_finite CHECK (value NOT IN ('Infinity', '-Infinity', 'NaN'))
+				CONSTRAINT observations_value_range CHECK (value >= -1e12 AND value <= 1e12)
 ) PARTITION BY RANGE (observed_at);
 -- Everything lands here until you add partitions by time (see README).
 CREATE TABLE retention.observations_default PARTITION OF retention.observations DEFAULT;
@@ -274,7 +292,19 @@ COMMENT ON TABLE retention.observations_default IS
 COMMENT ON TABLE retention.observations IS
 	'observed values of health measures per product (usage, survey answers, tickets...)';
 COMMENT ON COLUMN retention.observations.value IS
-	'the observed value; may be NULL for measures that only count rows';
+	'the observed value, finite and between -1e12 and 1e12; may be NULL for measures that only count rows';
+COMMENT ON COLUMN retention.observations.product_id IS
+	'the product observed (retention.products.id)';
+COMMENT ON COLUMN retention.observations.measure IS
+	'the measure observed (retention.measures.name)';
+COMMENT ON COLUMN retention.observations.observed_at IS 'when the value was observed';
+COMMENT ON COLUMN retention.observations_default.product_id IS
+	'the product observed (retention.products.id)';
+COMMENT ON COLUMN retention.observations_default.measure IS
+	'the measure observed (retention.measures.name)';
+COMMENT ON COLUMN retention.observations_default.observed_at IS 'when the value was observed';
+COMMENT ON COLUMN retention.observations_default.value IS
+	'the observed value, finite and between -1e12 and 1e12; may be NULL for measures that only count rows';
 
 CREATE INDEX observations_product_measure_idx
 	ON retention.observations (product_id, measure, observed_at);
@@ -298,6 +328,19 @@ GRANT SELECT ON retention.measures, retention.scorecards, retention.scorecard_me
 GRANT INSERT, UPDATE, DELETE ON retention.measures, retention.scorecards,
 	retention.scorecard_measures, retention.observations TO retention_admin;
 GRANT INSERT ON retention.observations TO retention_rep;
+
+-- A BI tool lists the partitions beside the table, so the readers of the
+-- table may read its default partition too, under the same row-level
+-- security (a partition read directly does not take the table's policies).
+ALTER TABLE retention.observations_default ENABLE ROW LEVEL SECURITY;
+ALTER TABLE retention.observations_default FORCE ROW LEVEL SECURITY;
+CREATE POLICY observations_default_admin ON retention.observations_default FOR SELECT
+	TO retention_admin USING (true);
+CREATE POLICY observations_default_analyst ON retention.observations_default FOR SELECT
+	TO retention_analyst USING (true);
+CREATE POLICY observations_default_rep_read ON retention.observations_default FOR SELECT
+	TO retention_rep USING (product_id IN (SELECT p.id FROM retention.products p));
+GRANT SELECT ON retention.observations_default TO retention_admin, retention_rep, retention_analyst;
 
 SELECT pg_catalog.pg_extension_config_dump('retention.measures', 'WHERE NOT builtin');
 SELECT pg_catalog.pg_extension_config_dump('retention.scorecards', 'WHERE NOT builtin');

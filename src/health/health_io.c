@@ -273,7 +273,7 @@ health_recv(PG_FUNCTION_ARGS)
 	double		coverage;
 	int32		len;
 	char	   *weakest;
-	int			nbytes;
+	const char *raw;
 
 	if (buf->len - buf->cursor < HEALTH_MIN_BINARY_LEN)
 		HealthBinaryError("The message is too short.");
@@ -298,11 +298,18 @@ health_recv(PG_FUNCTION_ARGS)
 	/* measure names are ASCII, so a valid one takes no more bytes in any encoding */
 	if (len > HEALTH_MEASURE_NAME_MAX)
 		HealthBinaryError("The weakest measure is too long.");
-	weakest = pq_getmsgtext(buf, len, &nbytes);
+	/*
+	 * The raw bytes, not pq_getmsgtext: a measure name is ASCII, so it needs
+	 * no encoding conversion, and bytes that are not a name (a NUL, invalid
+	 * UTF-8) are a malformed value (22P03), not a conversion error.
+	 */
+	raw = pq_getmsgbytes(buf, len);
 	if (buf->cursor != buf->len)
 		HealthBinaryError("Bytes follow the end of the value.");
-	if ((int) strlen(weakest) != nbytes ||
-		(nbytes > 0 && !HealthMeasureNameIsValid(weakest)))
+	if (memchr(raw, '\0', len) != NULL)
+		HealthBinaryError("The weakest measure contains a zero byte.");
+	weakest = pnstrdup(raw, len);
+	if (len > 0 && !HealthMeasureNameIsValid(weakest))
 		HealthBinaryError("The weakest measure is not a valid measure name.");
 
 	PG_RETURN_HEALTH_P(MakeHealth(score, band, coverage, weakest));

@@ -18,6 +18,22 @@
  * reason column (tg_updatedcols): a reason left over from an earlier move
  * must not justify the next one.
  *
+ * The history is the record administrators rely on, so only their tables
+ * may write to it: a table other than retention.products keeps a history
+ * only when its owner is a member of retention_admin, and its rows never
+ * carry a product id.  A table is named as it was when the row was written.
+ *
+ * An administrator may back-date a move (import history): a time in the
+ * entered-at column set by the statement is checked (not in the future, not
+ * before the row's latest move) and recorded as the time of the move.
+ *
+ * On a partitioned table, an UPDATE that takes a row to another partition
+ * arrives as a DELETE from the old partition and an INSERT into the new one,
+ * and fires only AFTER DELETE and AFTER INSERT triggers.  An AFTER DELETE
+ * trigger on the partitioned table remembers the old row's stage for the
+ * command, so that the INSERT of the same key is recorded as the move it is,
+ * not as a new row entering the lifecycle.
+ *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
@@ -32,7 +48,11 @@
 #include "nodes/bitmapset.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
+#include "utils/hsearch.h"
+#include "common/hashfn.h"
+#include "storage/proc.h"
 #include "utils/lsyscache.h"
+#include "utils/memutils.h"
 #include "utils/rel.h"
 #include "utils/rls.h"
 #include "utils/timestamp.h"
@@ -57,7 +77,64 @@ typedef struct GuardColumns
 	FmgrInfo	reason_out;
 	bool		key_is_integer; /* history keeps it in product_id too */
 	Oid			key_type;
+	bool		is_products;	/* retention.products itself */
+	char	   *history_table;	/* the table's qualified name, for the history */
 } GuardColumns;
+
+/*
+ * Rows that left a partition in this command (see the header comment), by
+ * partitioned table and key: the stage they had.
+ */
+typedef struct MovedRowKey
+{
+	Oid			table;
+	const char *key;
+} MovedRowKey;
+
+typedef struct MovedRow
+{
+	MovedRowKey k;
+	char	   *stage;
+} MovedRow;
+
+static HTAB *moved_rows = NULL;
+static MemoryContext moved_rows_cxt = NULL;
+static LocalTransactionId moved_rows_lxid = InvalidLocalTransactionId;
+static CommandId moved_rows_cid = InvalidCommandId;
+
+/* Hash a moved row's key: its table and its key's text */
+static uint32
+MovedRowHash(const void *key, Size keysize)
+{
+	const MovedRowKey *k = key;
+
+	return hash_combine(murmurhash32(k->table),
+						hash_bytes((const unsigned char *) k->key, strlen(k->key)));
+}
+
+/* Compare two moved rows' keys; 0 when equal */
+static int
+MovedRowMatch(const void *key1, const void *key2, Size keysize)
+{
+	const MovedRowKey *a = key1;
+	const MovedRowKey *b = key2;
+
+	if (a->table != b->table)
+		return 1;
+	return strcmp(a->key, b->key);
+}
+
+/* Copy a key into the table, with its text in the table's memory */
+static void *
+MovedRowKeyCopy(void *dest, const void *src, Size keysize)
+{
+	MovedRowKey *d = dest;
+	const MovedRowKey *s = src;
+
+	d->table = s->table;
+	d->key = MemoryContextStrdup(moved_rows_cxt, s->key);
+	return dest;
+}
 
 /* INSERT INTO retention.stage_history, prepared once per session */
 static SPIPlanPtr history_plan = NULL;
@@ -131,6 +208,7 @@ GetGuardColumns(FunctionCallInfo fcinfo, Relation rel, Trigger *trigger)
 	GuardColumns *cols = (GuardColumns *) fcinfo->flinfo->fn_extra;
 	MemoryContext cxt = fcinfo->flinfo->fn_mcxt;
 	TupleDesc	desc = RelationGetDescr(rel);
+	StageRules *rules;
 
 	if (cols != NULL && cols->relid == RelationGetRelid(rel) &&
 		cols->tupdesc == desc)
@@ -148,6 +226,20 @@ GetGuardColumns(FunctionCallInfo fcinfo, Relation rel, Trigger *trigger)
 	cols->history_relid = cols->relid;
 	if (rel->rd_rel->relispartition)
 		cols->history_relid = llast_oid(get_partition_ancestors(cols->relid));
+	rules = GetStageRules();
+	cols->is_products = (cols->history_relid == rules->products_relid);
+	cols->history_table =
+		MemoryContextStrdup(cxt,
+							quote_qualified_identifier(get_namespace_name(get_rel_namespace(cols->history_relid)),
+													   get_rel_name(cols->history_relid)));
+	if (!cols->is_products && !IsRetentionAdmin(rel->rd_rel->relowner, rules->owner))
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("table \"%s\" cannot keep a stage history",
+						RelationGetRelationName(rel)),
+				 errdetail("Its owner, role \"%s\", is not a member of retention_admin, and only administrators' tables may write to retention.stage_history.",
+						   GetUserNameFromId(rel->rd_rel->relowner, false)),
+				 errtable(rel)));
 	cols->tupdesc = desc;
 	cols->stage_attnum = GuardColumn(rel, trigger, 0, true);
 	cols->key_attnum = GuardColumn(rel, trigger, 1, false);
@@ -209,6 +301,10 @@ RowLabel(Relation rel, StageRules *rules, const char *key)
 {
 	if (RelationGetRelid(rel) == rules->products_relid)
 		return psprintf("product %s", key ? key : "(new)");
+	/* a partition's row is a row of its partitioned table */
+	if (rel->rd_rel->relispartition)
+		return psprintf("row %s of table \"%s\"", key ? key : "(new)",
+						get_rel_name(llast_oid(get_partition_ancestors(RelationGetRelid(rel)))));
 	return psprintf("row %s of table \"%s\"", key ? key : "(new)",
 					RelationGetRelationName(rel));
 }
@@ -298,36 +394,40 @@ CheckMove(Relation rel, GuardColumns *cols, StageRules *rules,
 	}
 }
 
-/* Append one row to retention.stage_history, as the extension's owner */
+/*
+ * Append one row to retention.stage_history, as the extension's owner: the
+ * move of one row, made at changed_at
+ */
 static void
 WriteHistory(Relation rel, GuardColumns *cols, StageRules *rules,
 			 HeapTuple newtuple, const char *key, const char *from_stage,
-			 const char *to_stage, const char *reason)
+			 const char *to_stage, const char *reason, TimestampTz changed_at)
 {
-	Datum		values[7];
-	char		nulls[7] = {' ', ' ', ' ', ' ', ' ', ' ', ' '};
+	Datum		values[8];
+	char		nulls[8] = {' ', ' ', ' ', ' ', ' ', ' ', ' ', ' '};
 	const char *acting_role = ActingRoleName();
 	OwnerScope	scope;
 	int			ret;
 
-	values[0] = ObjectIdGetDatum(cols->history_relid);
-	if (cols->key_is_integer)
+	values[0] = CStringGetTextDatum(cols->history_table);
+	nulls[1] = 'n';
+	if (cols->is_products && cols->key_is_integer)
 	{
 		bool		isnull;
 		Datum		k = heap_getattr(newtuple, cols->key_attnum,
 									 RelationGetDescr(rel), &isnull);
 
-		if (isnull)
-			nulls[1] = 'n';
-		else if (cols->key_type == INT2OID)
-			values[1] = Int64GetDatum((int64) DatumGetInt16(k));
-		else if (cols->key_type == INT4OID)
-			values[1] = Int64GetDatum((int64) DatumGetInt32(k));
-		else
-			values[1] = k;
+		if (!isnull)
+		{
+			nulls[1] = ' ';
+			if (cols->key_type == INT2OID)
+				values[1] = Int64GetDatum((int64) DatumGetInt16(k));
+			else if (cols->key_type == INT4OID)
+				values[1] = Int64GetDatum((int64) DatumGetInt32(k));
+			else
+				values[1] = k;
+		}
 	}
-	else
-		nulls[1] = 'n';
 	values[2] = key ? CStringGetTextDatum(key) : (Datum) 0;
 	nulls[2] = key ? ' ' : 'n';
 	values[3] = from_stage ? CStringGetTextDatum(from_stage) : (Datum) 0;
@@ -336,20 +436,21 @@ WriteHistory(Relation rel, GuardColumns *cols, StageRules *rules,
 	values[5] = IsBlank(reason) ? (Datum) 0 : CStringGetTextDatum(reason);
 	nulls[5] = IsBlank(reason) ? 'n' : ' ';
 	values[6] = CStringGetTextDatum(acting_role);
+	values[7] = TimestampTzGetDatum(changed_at);
 
 	BeginAsOwner(rules->owner, &scope);
 
 	if (history_plan == NULL)
 	{
-		Oid			argtypes[7] = {REGCLASSOID, INT8OID, TEXTOID, TEXTOID,
-		TEXTOID, TEXTOID, TEXTOID};
+		Oid			argtypes[8] = {TEXTOID, INT8OID, TEXTOID, TEXTOID,
+		TEXTOID, TEXTOID, TEXTOID, TIMESTAMPTZOID};
 		SPIPlanPtr	plan;
 
 		plan = SPI_prepare("INSERT INTO retention.stage_history"
 						   " (table_name, product_id, row_key, from_stage,"
-						   "  to_stage, reason, acting_role)"
-						   " VALUES ($1, $2, $3, $4, $5, $6, $7)",
-						   7, argtypes);
+						   "  to_stage, reason, acting_role, changed_at)"
+						   " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+						   8, argtypes);
 		if (plan == NULL)
 			elog(ERROR, "could not prepare the stage history insert: %s",
 				 SPI_result_code_string(SPI_result));
@@ -366,6 +467,113 @@ WriteHistory(Relation rel, GuardColumns *cols, StageRules *rules,
 	EndAsOwner(&scope);
 }
 
+/*
+ * The time of a move: the entered-at column's value when the statement set
+ * one (a back-dated move), else the transaction's start.  A back-dated time
+ * must not be in the future, nor before the row's latest move (previous,
+ * 0 for a new row); only an administrator may give one.
+ */
+static TimestampTz
+MoveTime(Relation rel, GuardColumns *cols, StageRules *rules, const char *key,
+		 HeapTuple tuple, bool given, TimestampTz previous)
+{
+	TimestampTz now = GetCurrentTransactionStartTimestamp();
+	TimestampTz at;
+	bool		isnull;
+	Datum		value;
+
+	if (cols->entered_attnum == 0 || !given)
+		return now;
+	value = heap_getattr(tuple, cols->entered_attnum, RelationGetDescr(rel), &isnull);
+	if (isnull)
+		return now;
+	at = DatumGetTimestampTz(value);
+	if (at == now)
+		return now;
+
+	if (!IsRetentionAdmin(GetUserId(), rules->owner))
+		ereport(ERROR,
+				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+				 errmsg("permission denied to back-date the move of %s",
+						RowLabel(rel, rules, key)),
+				 errdetail("Only members of retention_admin may set column \"%s\" to a time other than the transaction's.",
+						   NameStr(TupleDescAttr(RelationGetDescr(rel), cols->entered_attnum - 1)->attname)),
+				 errtablecol(rel, cols->entered_attnum)));
+	if (at > GetCurrentTimestamp() || TIMESTAMP_NOT_FINITE(at))
+		ereport(ERROR,
+				(errcode(ERRCODE_RETENTION_OUT_OF_ORDER),
+				 errmsg("the move of %s cannot be dated %s",
+						RowLabel(rel, rules, key), timestamptz_to_str(at)),
+				 errdetail("A move cannot be recorded in the future."),
+				 errtablecol(rel, cols->entered_attnum)));
+	if (at < previous)
+		ereport(ERROR,
+				(errcode(ERRCODE_RETENTION_OUT_OF_ORDER),
+				 errmsg("the move of %s cannot be dated %s",
+						RowLabel(rel, rules, key), timestamptz_to_str(at)),
+				 errdetail("Its latest move was recorded at %s, and moves are recorded in order.",
+						   timestamptz_to_str(previous)),
+				 errtablecol(rel, cols->entered_attnum)));
+	return at;
+}
+
+/*
+ * The time of an UPDATE's move: the statement gives one only when it sets
+ * the entered-at column to something other than its old value.
+ */
+static TimestampTz
+MoveTimeOfUpdate(Relation rel, GuardColumns *cols, StageRules *rules,
+				 const char *key, HeapTuple oldtuple, HeapTuple newtuple,
+				 const Bitmapset *updatedcols)
+{
+	TupleDesc	desc = RelationGetDescr(rel);
+	bool		oldnull;
+	bool		newnull;
+	Datum		oldvalue;
+	Datum		newvalue;
+	bool		given;
+
+	if (cols->entered_attnum == 0)
+		return GetCurrentTransactionStartTimestamp();
+	oldvalue = heap_getattr(oldtuple, cols->entered_attnum, desc, &oldnull);
+	newvalue = heap_getattr(newtuple, cols->entered_attnum, desc, &newnull);
+	given = (updatedcols == NULL ||
+			 bms_is_member(cols->entered_attnum - FirstLowInvalidHeapAttributeNumber,
+						   updatedcols)) &&
+		!newnull && (oldnull || DatumGetTimestampTz(oldvalue) != DatumGetTimestampTz(newvalue));
+	return MoveTime(rel, cols, rules, key, newtuple, given,
+					oldnull ? DT_NOBEGIN : DatumGetTimestampTz(oldvalue));
+}
+
+/* The table of rows that left a partition, for this command */
+static HTAB *
+MovedRows(void)
+{
+	HASHCTL		ctl;
+
+	if (moved_rows != NULL && moved_rows_lxid == MyProc->lxid &&
+		moved_rows_cid == GetCurrentCommandId(false))
+		return moved_rows;
+	/* a table of an earlier transaction went with that transaction's memory */
+	if (moved_rows != NULL && moved_rows_lxid == MyProc->lxid)
+		MemoryContextDelete(moved_rows_cxt);
+	moved_rows_cxt = AllocSetContextCreate(TopTransactionContext,
+										   "retention moved rows",
+										   ALLOCSET_SMALL_SIZES);
+	ctl.keysize = sizeof(MovedRowKey);
+	ctl.entrysize = sizeof(MovedRow);
+	ctl.hash = MovedRowHash;
+	ctl.match = MovedRowMatch;
+	ctl.keycopy = MovedRowKeyCopy;
+	ctl.hcxt = moved_rows_cxt;
+	moved_rows = hash_create("retention moved rows", 64, &ctl,
+							 HASH_ELEM | HASH_FUNCTION | HASH_COMPARE |
+							 HASH_KEYCOPY | HASH_CONTEXT);
+	moved_rows_lxid = MyProc->lxid;
+	moved_rows_cid = GetCurrentCommandId(false);
+	return moved_rows;
+}
+
 /* BEFORE UPDATE: check the move, stamp the time, drop a stale reason */
 static HeapTuple
 GuardBeforeUpdate(TriggerData *trigdata, GuardColumns *cols)
@@ -378,6 +586,7 @@ GuardBeforeUpdate(TriggerData *trigdata, GuardColumns *cols)
 	char	   *new_stage = ColumnText(newtuple, desc, cols->stage_attnum, &cols->stage_out);
 	bool		reason_set;
 	char	   *reason;
+	char	   *key;
 	StageRules *rules;
 	int			replcols[2];
 	Datum		replvalues[2];
@@ -430,9 +639,8 @@ GuardBeforeUpdate(TriggerData *trigdata, GuardColumns *cols)
 			reason = NULL;
 	}
 
-	CheckMove(rel, cols, rules,
-			  ColumnText(oldtuple, desc, cols->key_attnum, &cols->key_out),
-			  old_stage, new_stage, !IsBlank(reason));
+	key = ColumnText(oldtuple, desc, cols->key_attnum, &cols->key_out);
+	CheckMove(rel, cols, rules, key, old_stage, new_stage, !IsBlank(reason));
 
 	if (cols->reason_attnum && !reason_set)
 	{
@@ -443,13 +651,61 @@ GuardBeforeUpdate(TriggerData *trigdata, GuardColumns *cols)
 	if (cols->entered_attnum)
 	{
 		replcols[nrepl] = cols->entered_attnum;
-		replvalues[nrepl] = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
+		replvalues[nrepl] = TimestampTzGetDatum(MoveTimeOfUpdate(rel, cols, rules, key,
+																   oldtuple, newtuple,
+																   trigdata->tg_updatedcols));
 		replnulls[nrepl++] = false;
 	}
 	if (nrepl == 0)
 		return newtuple;
 	return heap_modify_tuple_by_cols(newtuple, desc, nrepl, replcols,
 									 replvalues, replnulls);
+}
+
+/* AFTER DELETE on a partition: remember the row, in case it is moving */
+static void
+GuardAfterDelete(TriggerData *trigdata, GuardColumns *cols)
+{
+	Relation	rel = trigdata->tg_relation;
+	TupleDesc	desc = RelationGetDescr(rel);
+	HeapTuple	oldtuple = trigdata->tg_trigtuple;
+	MovedRowKey k;
+	MovedRow   *moved;
+	bool		found;
+
+	if (!rel->rd_rel->relispartition || cols->key_attnum == 0)
+		return;
+	k.table = cols->history_relid;
+	k.key = ColumnText(oldtuple, desc, cols->key_attnum, &cols->key_out);
+	if (k.key == NULL)
+		return;
+	moved = hash_search(MovedRows(), &k, HASH_ENTER, &found);
+	moved->stage = MemoryContextStrdup(moved_rows_cxt,
+									   ColumnText(oldtuple, desc, cols->stage_attnum,
+												  &cols->stage_out) ?: "");
+}
+
+/*
+ * The stage a row had before this command moved it here from another
+ * partition; NULL if it did not (a new row)
+ */
+static char *
+MovedFrom(Relation rel, GuardColumns *cols, const char *key)
+{
+	MovedRowKey k;
+	MovedRow   *moved;
+	char	   *stage;
+
+	if (!rel->rd_rel->relispartition || key == NULL || moved_rows == NULL)
+		return NULL;
+	k.table = cols->history_relid;
+	k.key = key;
+	moved = hash_search(MovedRows(), &k, HASH_FIND, NULL);
+	if (moved == NULL)
+		return NULL;
+	stage = pstrdup(moved->stage);
+	hash_search(moved_rows, &k, HASH_REMOVE, NULL);
+	return stage;
 }
 
 /* AFTER INSERT or UPDATE: check entries, write the history of moves */
@@ -465,27 +721,39 @@ GuardAfter(TriggerData *trigdata, GuardColumns *cols)
 	char	   *key;
 	char	   *reason;
 	StageRules *rules;
+	TimestampTz changed_at;
 
 	if (is_insert && IsRestoreLoad())
 		return;
 
 	new_stage = ColumnText(newtuple, desc, cols->stage_attnum, &cols->stage_out);
-	if (!is_insert)
-	{
+	key = ColumnText(newtuple, desc, cols->key_attnum, &cols->key_out);
+	if (is_insert)
+		old_stage = MovedFrom(rel, cols, key);
+	else
 		old_stage = ColumnText(trigdata->tg_trigtuple, desc, cols->stage_attnum,
 							   &cols->stage_out);
-		if (old_stage != NULL && new_stage != NULL && strcmp(old_stage, new_stage) == 0)
-			return;
-	}
+	/* a row moved to another partition, or updated, without changing stage */
+	if (old_stage != NULL && new_stage != NULL && strcmp(old_stage, new_stage) == 0)
+		return;
 
 	rules = GetStageRules();
-	key = ColumnText(newtuple, desc, cols->key_attnum, &cols->key_out);
 	reason = ColumnText(newtuple, desc, cols->reason_attnum, &cols->reason_out);
 
-	if (is_insert)
+	if (is_insert && old_stage == NULL)
+	{
 		CheckMove(rel, cols, rules, key, NULL, new_stage, !IsBlank(reason));
+		changed_at = MoveTime(rel, cols, rules, key, newtuple, true, DT_NOBEGIN);
+	}
+	else if (is_insert)
+		/* the BEFORE UPDATE trigger checked the move and dated it */
+		changed_at = MoveTime(rel, cols, rules, key, newtuple, true, DT_NOBEGIN);
+	else
+		changed_at = MoveTimeOfUpdate(rel, cols, rules, key, trigdata->tg_trigtuple,
+									  newtuple, NULL);
 
-	WriteHistory(rel, cols, rules, newtuple, key, old_stage, new_stage, reason);
+	WriteHistory(rel, cols, rules, newtuple, key, old_stage, new_stage, reason,
+				 changed_at);
 }
 
 PG_FUNCTION_INFO_V1(stage_guard);
@@ -510,10 +778,23 @@ stage_guard(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("function \"stage_guard\" must be fired for row")));
+	if (TRIGGER_FIRED_INSTEAD(event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("function \"stage_guard\" cannot be fired INSTEAD OF"),
+				 errdetail("An INSTEAD OF trigger runs whether or not a row changes, so the history would record moves that never happened."),
+				 errhint("Attach the triggers to the table under the view.")));
+	if (TRIGGER_FIRED_BY_DELETE(event) && TRIGGER_FIRED_AFTER(event))
+	{
+		/* the half of a move to another partition that leaves the old one */
+		cols = GetGuardColumns(fcinfo, trigdata->tg_relation, trigdata->tg_trigger);
+		GuardAfterDelete(trigdata, cols);
+		return PointerGetDatum(NULL);
+	}
 	if (!TRIGGER_FIRED_BY_INSERT(event) && !TRIGGER_FIRED_BY_UPDATE(event))
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("function \"stage_guard\" must be fired for INSERT or UPDATE")));
+				 errmsg("function \"stage_guard\" must be fired for INSERT or UPDATE, or AFTER DELETE")));
 	if (TRIGGER_FIRED_BEFORE(event) && TRIGGER_FIRED_BY_INSERT(event))
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),

@@ -24,6 +24,10 @@ CREATE TABLE retention.mrr_history (
 );
 COMMENT ON TABLE retention.mrr_history IS
 	'append-only record of every MRR a product had: how much, from when, entered by whom';
+COMMENT ON COLUMN retention.mrr_history.id IS 'the row''s id, in the order changes were written';
+COMMENT ON COLUMN retention.mrr_history.product_id IS 'the product (retention.products.id)';
+COMMENT ON COLUMN retention.mrr_history.mrr IS 'the monthly recurring revenue from effective_at on';
+COMMENT ON COLUMN retention.mrr_history.changed_by IS 'the session user who made the change';
 COMMENT ON COLUMN retention.mrr_history.effective_at IS
 	'when this MRR took effect (products.mrr_since); it holds until the product''s next row';
 COMMENT ON COLUMN retention.mrr_history.recorded_at IS

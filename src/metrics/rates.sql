@@ -44,7 +44,7 @@ CREATE FUNCTION retention.stage_spans()
 		SELECT h.product_id, h.to_stage, h.reason, h.changed_at,
 			   lead(h.changed_at) OVER (PARTITION BY h.product_id ORDER BY h.changed_at, h.id)
 		  FROM retention.stage_history h
-		 WHERE h.table_name = 'retention.products'::regclass AND h.product_id IS NOT NULL;
+		 WHERE h.table_name OPERATOR(pg_catalog.=) 'retention.products' AND h.product_id IS NOT NULL;
 	END;
 COMMENT ON FUNCTION retention.stage_spans() IS
 	'each product''s stages from stage_history: the stage held from valid_from until valid_to (NULL: still)';
@@ -74,7 +74,7 @@ CREATE FUNCTION retention.revenue_spans()
 		WITH ev AS (
 			SELECT h.product_id, h.changed_at AS t, 0 AS src, h.id, h.to_stage, NULL::numeric AS mrr
 			  FROM retention.stage_history h
-			 WHERE h.table_name = 'retention.products'::regclass AND h.product_id IS NOT NULL
+			 WHERE h.table_name OPERATOR(pg_catalog.=) 'retention.products' AND h.product_id IS NOT NULL
 			UNION ALL
 			SELECT m.product_id, m.effective_at, 1, m.id, NULL, coalesce(m.mrr, 0)
 			  FROM retention.mrr_history m
@@ -262,7 +262,7 @@ BEGIN
 		   count(DISTINCT h.product_id)::numeric
 			/ sum(count(DISTINCT h.product_id)) OVER ()
 	  FROM retention.stage_history h
-	 WHERE h.table_name = 'retention.products'::regclass
+	 WHERE h.table_name OPERATOR(pg_catalog.=) 'retention.products'
 	   AND h.to_stage = 'ineligible' AND h.from_stage IS NOT NULL
 	   AND h.changed_at >= start_at AND h.changed_at < end_at
 	 GROUP BY coalesce(h.reason, '(none)')

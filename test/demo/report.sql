@@ -125,10 +125,30 @@ SELECT product_id AS product, customer, round(score::numeric, 1) AS score, band,
  ORDER BY product_id;
 
 \echo
-\echo '5e. Yesterday''s snapshot, with its alerts (LISTEN retention_health_alert)'
-LISTEN retention_health_alert;
+\echo '5e. Yesterday''s snapshot, with its alerts (retention.health_alerts; LISTEN retention_health_alert wakes a client up)'
 SELECT retention.snapshot_health(CURRENT_DATE - 1) AS "products recorded";
-UNLISTEN retention_health_alert;
+SELECT a.product_id AS product, a.kind, round(a.old_score::numeric, 1) AS was,
+	   round(a.new_score::numeric, 1) AS now, a.old_band, a.new_band
+  FROM retention.health_alerts a
+ WHERE a.as_of = CURRENT_DATE - 1
+ ORDER BY a.product_id
+ LIMIT 10;
+
+\echo
+\echo '5f. Cohort triangle: products by the week they first entered retention, share with usage'
+\echo '    in each week since (classic retention; blank while a week has not ended; the'
+\echo '    last row is the average weighted by cohort size)'
+SELECT coalesce(to_char(cohort, 'YYYY-MM-DD'), 'average') AS "entered week",
+	   max(cohort_size) FILTER (WHERE period = 0) AS products,
+	   max(rate) FILTER (WHERE period = 1) AS "week 1",
+	   max(rate) FILTER (WHERE period = 2) AS "week 2",
+	   max(rate) FILTER (WHERE period = 3) AS "week 3",
+	   max(rate) FILTER (WHERE period = 4) AS "week 4",
+	   max(rate) FILTER (WHERE period = 5) AS "week 5",
+	   max(rate) FILTER (WHERE period = 6) AS "week 6",
+	   max(rate) FILTER (WHERE period = 8) AS "week 8"
+  FROM retention.cohort_table('classic', 'week', 8, 'usage')
+ GROUP BY cohort ORDER BY cohort NULLS LAST;
 
 \echo '6. An illegal move, refused'
 \echo '   "ineligible" is terminal: no rule of retention.transitions leads out of it.'
@@ -150,3 +170,46 @@ SELECT p.id AS product, p.stage, p.stage_reason AS reason,
 	   (SELECT count(*) FROM retention.stage_history h WHERE h.product_id = p.id) AS "moves recorded"
   FROM retention.products p
  WHERE p.id = :lost_product;
+
+\echo
+\echo '7. Survival: how long products stay in the retention stage'
+\echo '   Per group: median lifetime (NULL while more than half remain), survival at'
+\echo '   3, 6, 12 and 24 months, restricted mean over 24 months (days).'
+SELECT group_name, products, churned, round(median_days::numeric, 1) AS median_days,
+	   round(surv_3m::numeric, 3) AS surv_3m, round(surv_6m::numeric, 3) AS surv_6m,
+	   round(surv_12m::numeric, 3) AS surv_12m, round(surv_24m::numeric, 3) AS surv_24m,
+	   round(rmean_24m_days::numeric, 1) AS rmean_24m
+  FROM retention.survival_by_group
+ ORDER BY group_name;
+\echo
+\echo '   The curves, S(t) weekly (each # is 2.5% still retained)'
+SELECT c.group_name, w.week,
+	   round(retention.survival_at(c.s, 7 * w.week)::numeric, 3) AS surv,
+	   repeat('#', round(40 * retention.survival_at(c.s, 7 * w.week))::int) AS chart
+  FROM (SELECT group_name, retention.survival(days, churned) AS s
+		  FROM retention.product_lifetimes GROUP BY group_name) c,
+	   generate_series(0, 6) w (week)
+ ORDER BY c.group_name, w.week;
+\echo
+\echo '   Do the groups differ? The log-rank test across groups:'
+SELECT round(t.chisq::numeric, 3) AS chisq, t.df, round(t.p::numeric, 4) AS p
+  FROM (SELECT array_agg(s) AS curves
+		  FROM (SELECT retention.survival(days, churned) AS s
+				  FROM retention.product_lifetimes GROUP BY group_id) g) x,
+	   retention.logrank(x.curves) t;
+
+\echo
+\echo '8. A retention initiative as an A/B test: quarterly business review calls'
+INSERT INTO retention.initiatives (name, description, horizon)
+VALUES ('qbr_calls', 'quarterly business review calls', '30 days');
+SELECT retention.assign('qbr_calls',
+	   ARRAY(SELECT id FROM retention.products WHERE stage = 'retention')) AS "products assigned";
+SELECT g.name AS group_name, m.arm, count(*) AS products
+  FROM retention.initiative_members m
+  JOIN retention.products p ON p.id = m.product_id
+  JOIN retention.groups g ON g.id = p.group_id
+ GROUP BY 1, 2 ORDER BY 1, 2;
+\echo '   Results (just assigned, so nobody has churned yet):'
+SELECT arm, products, churned, round(surv_at_horizon::numeric, 3) AS surv_at_horizon,
+	   logrank_chisq, logrank_p, diff_vs_control
+  FROM retention.initiative_results('qbr_calls');

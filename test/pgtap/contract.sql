@@ -10,7 +10,10 @@
 --    state is declared here as grouped per subject;
 --  - every view is security_invoker; every table that holds products' data
 --    has row-level security enabled and forced;
---  - every object has a comment.
+--  - every object has a comment, and so has every column of every view;
+--  - every view column is of a type of the BI contract (README, "BI tools"):
+--    boolean, smallint, integer, bigint, numeric(p,s), varchar(n), text,
+--    date or timestamptz (test/tap/bi_drivers.sh reads them through drivers).
 \set ON_ERROR_STOP 1
 \set QUIET 1
 SET client_min_messages = warning;
@@ -19,7 +22,7 @@ DROP EXTENSION IF EXISTS retention CASCADE;
 CREATE EXTENSION retention;
 
 BEGIN;
-SELECT plan(9);
+SELECT plan(11);
 
 CREATE TEMP VIEW members AS
 SELECT d.classid, d.objid
@@ -50,7 +53,8 @@ SELECT is_empty($$
 	SELECT p.oid::regprocedure::text FROM member_functions p
 	 WHERE p.proleakproof
 	   AND p.proname NOT IN ('health_lt', 'health_le', 'health_eq', 'health_ne', 'health_ge',
-							 'health_gt', 'health_cmp', 'health_hash', 'health_hash_extended')
+							 'health_gt', 'health_cmp', 'health_hash', 'health_hash_extended',
+							 'activity_eq', 'activity_ne', 'activity_hash', 'activity_hash_extended')
 $$, 'no function is LEAKPROOF but the declared comparisons and hashes');
 
 SELECT is_empty($$
@@ -94,6 +98,23 @@ SELECT is_empty($$
 	SELECT t.oid::regtype::text FROM pg_type t JOIN members m ON m.classid = 'pg_type'::regclass AND m.objid = t.oid
 	 WHERE t.typtype = 'b' AND pg_catalog.obj_description(t.oid, 'pg_type') IS NULL
 $$, 'every function, table, view and type has a comment');
+
+SELECT is_empty($$
+	SELECT c.oid::regclass::text || '.' || a.attname
+	  FROM member_relations c
+	  JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+	 WHERE c.relkind IN ('v', 'm') AND pg_catalog.col_description(c.oid, a.attnum) IS NULL
+$$, 'every column of every view has a comment');
+
+SELECT is_empty($$
+	SELECT c.oid::regclass::text || '.' || a.attname || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod)
+	  FROM member_relations c
+	  JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+	 WHERE c.relkind IN ('v', 'm')
+	   AND NOT (a.atttypid IN ('bool'::regtype, 'int2'::regtype, 'int4'::regtype, 'int8'::regtype,
+							   'text'::regtype, 'date'::regtype, 'timestamptz'::regtype)
+				OR a.atttypid IN ('numeric'::regtype, 'varchar'::regtype) AND a.atttypmod >= 4)
+$$, 'every view column is boolean, smallint, integer, bigint, numeric(p,s), varchar(n), text, date or timestamptz');
 
 SELECT is_empty($$
 	SELECT p.oid::regprocedure::text

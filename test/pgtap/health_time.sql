@@ -59,10 +59,10 @@ INSERT INTO retention.observations (product_id, measure, observed_at, value) VAL
 	(1, 'support_tickets', now() - interval '3 days', 1);
 
 SELECT results_eq($$SELECT score, band, coverage, weakest_measure FROM retention.product_health$$,
-				  $$VALUES (69.5::float8, 'yellow', 1::float8, 'usage')$$,
+				  $$VALUES (69.5::numeric, 'yellow'::varchar, 1::numeric, 'usage'::varchar)$$,
 				  'product_health: 0.5*75 + 0.3*60 + 0.2*70 = 69.5, yellow, weakest usage');
 SELECT results_eq($$SELECT p.score FROM retention.product_health p$$,
-				  $$SELECT retention.score(h.health) FROM retention.health_as_of(now()) h$$,
+				  $$SELECT retention.score(h.health)::numeric(7, 4) FROM retention.health_as_of(now()) h$$,
 				  'product_health agrees with health_as_of');
 SELECT is(retention.band_for(40), 'yellow', '40 is yellow');
 SELECT is(retention.band_for(39.999), 'red', '39.999 is red');
@@ -78,7 +78,7 @@ SELECT throws_ok($$SELECT retention.override_health(1, 50, 'x', now() - interval
 SELECT lives_ok($$SELECT retention.override_health(1, 30, 'escalation open', now() + interval '1 day')$$,
 				'an override is set');
 SELECT results_eq($$SELECT score, band, computed_score, override_reason FROM retention.product_health$$,
-				  $$VALUES (30::float8, 'red', 69.5::float8, 'escalation open')$$,
+				  $$VALUES (30::numeric, 'red'::varchar, 69.5::numeric, 'escalation open')$$,
 				  'the view shows the override beside the computed score');
 SELECT results_eq($$SELECT product_id FROM retention.at_risk$$, $$VALUES (1::bigint)$$,
 				  'an override in the red band puts the product at risk');

@@ -13,7 +13,7 @@ current=$(q postgres "SELECT default_version FROM pg_available_extensions WHERE 
 mapfile -t older < <(q postgres "SELECT version FROM pg_available_extension_versions
 	WHERE name = 'retention' AND version <> '$current' ORDER BY string_to_array(version, '.')::int[]")
 [ ${#older[@]} -gt 0 ] || skip_all "no release older than $current"
-plan $((1 + 7 * ${#older[@]}))
+plan $((1 + 8 * ${#older[@]}))
 
 facts() {
 	psql -X -q -v ON_ERROR_STOP=1 -d "$1" -f test/tap/catalog_facts.sql
@@ -43,8 +43,12 @@ for v in "${older[@]}"; do
 			(SELECT count(*) FROM retention.observations),
 			(SELECT count(*) FROM retention.health_snapshots),
 			(SELECT count(*) FROM retention.health_overrides),
-			(SELECT count(*) FROM public.subs))")" "3 7 2 1 1 1" \
+			(SELECT count(*) FROM public.subs))")" "3 8 2 1 1 1" \
 		"the data written under $v is all there"
+	is "$(q "$db" "SELECT string_agg(table_name || ':' || coalesce(product_id::text, '-'), ' ' ORDER BY id)
+			FROM retention.stage_history WHERE table_name <> 'retention.products'")" \
+		"public.subs:- public.accounts:-" \
+		"after the update from $v, the history names other tables as they were, without product ids"
 	is "$(psql -X -q -v VERBOSITY=sqlstate -d "$db" \
 			-c "UPDATE retention.products SET stage = 'retention' WHERE id = 2" 2>&1)" \
 		"ERROR:  RT001" "after the update from $v, an illegal move is still refused"

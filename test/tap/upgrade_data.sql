@@ -23,3 +23,6 @@ SELECT retention.override_health(3, 80, 'sponsor', now() + interval '1 day');
 CREATE TABLE public.subs (sub_id text PRIMARY KEY, status text NOT NULL, why text);
 SELECT retention.enforce_stages('public.subs', 'status', 'sub_id', 'why');
 INSERT INTO public.subs VALUES ('S-1', 'onboarding');
+CREATE TABLE public.accounts (id integer PRIMARY KEY, st text NOT NULL);
+SELECT retention.enforce_stages('public.accounts', 'st', 'id');
+INSERT INTO public.accounts VALUES (3, 'retention');
