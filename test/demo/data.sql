@@ -3,10 +3,10 @@
 -- Six reps and their groups, 300 won deals with the products they yielded,
 -- and six weeks of work on those products: onboarding finished, products
 -- recycled for more training, products lost to churn or terminated
--- contracts.  Every move goes through the stage triggers (UPDATE,
--- retention.move, retention.recycle, retention.make_ineligible), so
--- retention.stage_history is written the way it is for real data; each week
--- is a transaction of its own.  The same data every time (no random()), and
+-- contracts.  Every move goes through the stage triggers, so
+-- retention.stage_history is written the way it is for real data, dated
+-- as an administrator importing history dates it; each week is a
+-- transaction of its own.  The same data every time (no random()), and
 -- dates relative to today.  Loads in about a second.
 --
 -- Run it in a database where retention is installed and still empty:
@@ -161,50 +161,63 @@ BEGIN
 END
 $sequences$;
 
--- Six weeks of work, one transaction a week, made by cs_ops.
+-- Six weeks of work, one transaction a week, made by cs_ops, an
+-- administrator who imports them with their real dates: each week's moves
+-- are dated that week (stage_entered_at set in the same statement), the
+-- first six weeks ago, the last one a week ago.
 SET ROLE cs_ops;
 DO $weeks$
 DECLARE
 	week integer;
+	week_at timestamptz;
 	p record;
 BEGIN
 	FOR week IN 1 .. 6 LOOP
+		week_at := pg_catalog.now() - (7 - week) * interval '7 days';
 		-- Onboarding finished: products in onboarding for more than 45 days
 		-- move on, a share of them each week (a plain UPDATE).
 		UPDATE retention.products
-		   SET stage = 'retention'
+		   SET stage = 'retention', stage_entered_at = week_at
 		 WHERE stage = 'onboarding'
 		   AND stage_reason IS NULL
 		   AND created_at < pg_catalog.now() - interval '45 days'
+		   AND stage_entered_at < week_at
 		   AND pg_temp.pick(id, 20 + week, 100) < 45;
 
-		-- Recycled products back from their extra training (retention.move).
+		-- Recycled products back from their extra training.
 		FOR p IN SELECT id FROM retention.products
 				  WHERE stage = 'onboarding' AND stage_reason IS NOT NULL
+					AND stage_entered_at < week_at
 					AND pg_temp.pick(id, 30 + week, 100) < 50
 				  ORDER BY id LOOP
-			PERFORM retention.move(p.id, 'retention', 'extra training completed');
+			UPDATE retention.products
+			   SET stage = 'retention', stage_reason = 'extra training completed',
+				   stage_entered_at = week_at
+			 WHERE id = p.id;
 		END LOOP;
 
-		-- A few products go back to onboarding (retention.recycle).
+		-- A few products go back to onboarding (recycled, with a reason).
 		FOR p IN SELECT id FROM retention.products
 				  WHERE stage = 'retention' AND product_type <> 'premium_support'
+					AND stage_entered_at < week_at
 					AND pg_temp.pick(id, 40 + week, 1000) < 25
 				  ORDER BY id LOOP
-			PERFORM retention.recycle(p.id,
+			UPDATE retention.products SET stage = 'onboarding', stage_entered_at = week_at, stage_reason =
 				(ARRAY['new admin team needs training',
 					   'SSO broken after identity provider change',
 					   'usage dropped: re-onboard the team',
 					   'data migration to redo',
-					   'rollout to new departments'])[pg_temp.pick(p.id, 50 + week, 5) + 1]);
+					   'rollout to new departments'])[pg_temp.pick(p.id, 50 + week, 5) + 1]
+			 WHERE id = p.id;
 		END LOOP;
 
-		-- A few are lost (retention.make_ineligible).
+		-- A few are lost (made ineligible, with a reason).
 		FOR p IN SELECT id FROM retention.products
 				  WHERE stage = 'retention'
+					AND stage_entered_at < week_at
 					AND pg_temp.pick(id, 60 + week, 1000) < 20
 				  ORDER BY id LOOP
-			PERFORM retention.make_ineligible(p.id,
+			UPDATE retention.products SET stage = 'ineligible', stage_entered_at = week_at, stage_reason =
 				(ARRAY['churned: moved to a competitor',
 					   'churned: moved to a competitor',
 					   'churned: moved to a competitor',
@@ -214,7 +227,8 @@ BEGIN
 					   'contract terminated: budget cuts',
 					   'contract terminated: company acquired',
 					   'contract terminated: company acquired',
-					   'other: duplicate purchase'])[pg_temp.pick(p.id, 70 + week, 10) + 1]);
+					   'other: duplicate purchase'])[pg_temp.pick(p.id, 70 + week, 10) + 1]
+			 WHERE id = p.id;
 		END LOOP;
 
 		COMMIT;

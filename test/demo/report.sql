@@ -135,9 +135,9 @@ SELECT a.product_id AS product, a.kind, round(a.old_score::numeric, 1) AS was,
  LIMIT 10;
 
 \echo
-\echo '5f. Cohort triangle: products by the week they first entered retention, share with usage'
-\echo '    in each week since (classic retention; blank while a week has not ended; the'
-\echo '    last row is the average weighted by cohort size)'
+\echo '5f. Cohort triangle: products by the week they first entered retention (the last ten'
+\echo '    weeks, which the usage data covers), share with usage in each week since (classic'
+\echo '    retention; blank while a week has not ended)'
 SELECT coalesce(to_char(cohort, 'YYYY-MM-DD'), 'average') AS "entered week",
 	   max(cohort_size) FILTER (WHERE period = 0) AS products,
 	   max(rate) FILTER (WHERE period = 1) AS "week 1",
@@ -148,7 +148,8 @@ SELECT coalesce(to_char(cohort, 'YYYY-MM-DD'), 'average') AS "entered week",
 	   max(rate) FILTER (WHERE period = 6) AS "week 6",
 	   max(rate) FILTER (WHERE period = 8) AS "week 8"
   FROM retention.cohort_table('classic', 'week', 8, 'usage')
- GROUP BY cohort ORDER BY cohort NULLS LAST;
+ WHERE cohort >= date_trunc('week', now()) - interval '10 weeks'
+ GROUP BY cohort ORDER BY cohort;
 
 \echo '6. An illegal move, refused'
 \echo '   "ineligible" is terminal: no rule of retention.transitions leads out of it.'
