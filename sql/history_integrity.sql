@@ -119,6 +119,8 @@ DELETE FROM retention.stage_history WHERE product_id = 2;
 -- ... except by forget_product, for administrators, with a reason, logged
 INSERT INTO retention.observations (product_id, measure, observed_at, value) VALUES (2, 'usage', '2026-06-01', 3);
 UPDATE retention.products SET stage = 'onboarding', stage_reason = 'retrain' WHERE id = 2;
+UPDATE retention.products SET mrr = 100 WHERE id = 2;
+SELECT count(*) > 0 AS product_2_has_mrr_history FROM retention.mrr_history WHERE product_id = 2;
 SET ROLE hi_rep;
 SELECT retention.forget_product(2, 'asked to');
 \echo :LAST_ERROR_SQLSTATE
@@ -140,6 +142,7 @@ SELECT product_id, deal_id, customer, product_type, last_stage, history_rows, re
 SELECT count(*) AS product_2_rows FROM retention.products WHERE id = 2;
 SELECT count(*) AS product_2_history FROM retention.stage_history WHERE product_id = 2;
 SELECT count(*) AS product_2_observations FROM retention.observations WHERE product_id = 2;
+SELECT count(*) AS product_2_mrr_history FROM retention.mrr_history WHERE product_id = 2;
 -- the log is append-only too
 DELETE FROM retention.forgotten_products;
 \echo :LAST_ERROR_SQLSTATE
