@@ -90,8 +90,30 @@ SET retention.gross_margin = 1.5;
 SELECT retention.gross_margin();
 SET retention.gross_margin = 'NaN';
 SELECT retention.gross_margin();
+-- each with SQLSTATE 22023, through the view too
+DO $$
+DECLARE v text; st text;
+BEGIN
+	FOREACH v IN ARRAY ARRAY['abc', '0', '-0.5', '1.0001', 'NaN', 'Infinity'] LOOP
+		PERFORM set_config('retention.gross_margin', v, true);
+		BEGIN
+			PERFORM * FROM retention.lifetime_value;
+			st := 'accepted';
+		EXCEPTION WHEN OTHERS THEN
+			GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE;
+		END;
+		RAISE NOTICE '% -> %', v, st;
+	END LOOP;
+END
+$$;
+-- unset, empty: 1; the upper bound 1 and a small margin are accepted
 RESET retention.gross_margin;
 SELECT retention.gross_margin();
+SET retention.gross_margin = '';
+SELECT retention.gross_margin();
+SET retention.gross_margin = '0.0001';
+SELECT retention.gross_margin();
+RESET retention.gross_margin;
 
 ------------------------------------------------------------------------------
 -- The stage funnel
