@@ -53,15 +53,28 @@ GRANT EXECUTE ON FUNCTION retention.gross_margin() TO retention_admin, retention
 CREATE VIEW retention.lifetime_value WITH (security_invoker = true) AS
 WITH ms AS (
 	SELECT retention.month_starts(12) AS a
+), b AS (
+	SELECT u.t AS ws, lead(u.t) OVER (ORDER BY u.t) AS we
+	  FROM ms, pg_catalog.unnest(ms.a) u (t)
+), ap AS (
+	SELECT x.* FROM ms, retention.active_products(ms.a) x
+), monthly AS (
+	SELECT p.group_id, b.ws, count(*) AS products_start,
+		   count(*) FILTER (WHERE a1.product_id IS NULL) AS churned
+	  FROM b
+	  JOIN ap a0 ON a0.instant = b.ws
+	  JOIN retention.products p ON p.id = a0.product_id
+	  LEFT JOIN ap a1 ON a1.instant = b.we AND a1.product_id = a0.product_id
+	 WHERE b.we IS NOT NULL AND p.group_id IS NOT NULL
+	 GROUP BY p.group_id, b.ws
 ), w AS (
-	SELECT r.group_id, count(*) AS months,
-		   avg(r.subjects_churned::numeric / r.subjects_start) AS churn_rate
-	  FROM ms, retention.retention_by_window(ms.a) r
-	 WHERE r.breakdown = 'group' AND r.subjects_start > 0
-	 GROUP BY r.group_id
+	SELECT m.group_id, count(*) AS months, avg(m.churned::numeric / m.products_start) AS churn_rate
+	  FROM monthly m
+	 GROUP BY m.group_id
 ), act AS (
 	SELECT ap.product_id
-	  FROM ms, retention.active_products(ARRAY[ms.a[pg_catalog.array_upper(ms.a, 1)]]) ap
+	  FROM ms, ap
+	 WHERE ap.instant = ms.a[pg_catalog.array_upper(ms.a, 1)]
 ), rev AS (
 	SELECT p.group_id, count(DISTINCT coalesce(p.customer, d.customer)) AS customers,
 		   coalesce(sum(s.mrr), 0) AS mrr
