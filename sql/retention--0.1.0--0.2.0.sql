@@ -2262,7 +2262,7 @@ COMMENT ON COLUMN retention.stage_funnel.ineligible_reason IS
 COMMENT ON COLUMN retention.stage_funnel.entered_onboarding IS 'products that entered the lifecycle in onboarding';
 COMMENT ON COLUMN retention.stage_funnel.onboarded IS 'products moved from onboarding to retention';
 COMMENT ON COLUMN retention.stage_funnel.median_days_to_onboard IS
-	'median days from entering onboarding to the move to retention, of the month''s onboarded products; NULL when none';
+	'median days (elapsed time over 24 hours, so a DST change counts its hour) from entering onboarding to the move to retention, of the month''s onboarded products; NULL when none';
 COMMENT ON COLUMN retention.stage_funnel.p90_days_to_onboard IS
 	'90th percentile (interpolated) of the same days; NULL when none';
 COMMENT ON COLUMN retention.stage_funnel.recycled IS 'products moved from retention back to onboarding';
