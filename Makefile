@@ -27,7 +27,8 @@ SQL_PIECES = \
 	src/metrics/mrr.sql \
 	src/metrics/survey.sql \
 	src/metrics/rates.sql \
-	src/metrics/rates_views.sql
+	src/metrics/rates_views.sql \
+	src/metrics/funnel.sql
 
 DATA_built = sql/$(EXTENSION)--$(EXTVERSION).sql
 # Released install scripts and upgrade deltas: hand-written and frozen.
