@@ -64,6 +64,18 @@ IsRetentionAdmin(Oid roleid, Oid owner)
 	return OidIsValid(admin) && has_privs_of_role(roleid, admin);
 }
 
+/* NULL, empty or only white space */
+bool
+IsBlankText(const char *s)
+{
+	if (s == NULL)
+		return true;
+	for (; *s; s++)
+		if (!isspace((unsigned char) *s))
+			return false;
+	return true;
+}
+
 PG_FUNCTION_INFO_V1(config_changed);
 
 /*

@@ -44,6 +44,9 @@ extern Oid	RetentionRelationOwner(Oid relid);
  */
 extern bool IsRetentionAdmin(Oid roleid, Oid owner);
 
+/* Is this text NULL, empty or only white space (a reason that says nothing)? */
+extern bool IsBlankText(const char *s);
+
 /*
  * Forgetting: while retention.forget_product() removes one product with its
  * history, the append-only guards let exactly that key's rows go.

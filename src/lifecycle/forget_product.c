@@ -102,16 +102,6 @@ ForgetStep(const char *sql, int64 product, const char *reason,
 	return SPI_processed;
 }
 
-/* Only white space, or nothing */
-static bool
-IsBlankText(const char *s)
-{
-	for (; *s; s++)
-		if (!isspace((unsigned char) *s))
-			return false;
-	return true;
-}
-
 PG_FUNCTION_INFO_V1(forget_product);
 
 /*

@@ -283,30 +283,17 @@ ColumnText(HeapTuple tuple, TupleDesc desc, int attnum, FmgrInfo *out)
 	return isnull ? NULL : OutputFunctionCall(out, value);
 }
 
-/* Does this text carry anything but white space? */
-static bool
-IsBlank(const char *s)
-{
-	if (s == NULL)
-		return true;
-	for (; *s; s++)
-		if (!isspace((unsigned char) *s))
-			return false;
-	return true;
-}
-
-/* "product 42" for our own table, "row 42 of table \"t\"" for others */
+/*
+ * "product 42" for our own table, "row 42 of table \"t\"" for others; a
+ * partition's row is a row of its partitioned table
+ */
 static char *
-RowLabel(Relation rel, StageRules *rules, const char *key)
+RowLabel(GuardColumns *cols, const char *key)
 {
-	if (RelationGetRelid(rel) == rules->products_relid)
+	if (cols->is_products)
 		return psprintf("product %s", key ? key : "(new)");
-	/* a partition's row is a row of its partitioned table */
-	if (rel->rd_rel->relispartition)
-		return psprintf("row %s of table \"%s\"", key ? key : "(new)",
-						get_rel_name(llast_oid(get_partition_ancestors(RelationGetRelid(rel)))));
 	return psprintf("row %s of table \"%s\"", key ? key : "(new)",
-					RelationGetRelationName(rel));
+					get_rel_name(cols->history_relid));
 }
 
 /*
@@ -341,13 +328,13 @@ CheckMove(Relation rel, GuardColumns *cols, StageRules *rules,
 	if (to_stage == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_NOT_NULL_VIOLATION),
-				 errmsg("stage of %s must not be null", RowLabel(rel, rules, key)),
+				 errmsg("stage of %s must not be null", RowLabel(cols, key)),
 				 errtablecol(rel, cols->stage_attnum)));
 
 	rule = FindStageRule(rules, from_stage, to_stage);
 	if (rule == NULL)
 	{
-		label = RowLabel(rel, rules, key);
+		label = RowLabel(cols, key);
 		if (from_stage == NULL)
 			ereport(ERROR,
 					(errcode(ERRCODE_RETENTION_ILLEGAL_TRANSITION),
@@ -367,7 +354,7 @@ CheckMove(Relation rel, GuardColumns *cols, StageRules *rules,
 
 	if (rule->reason_required && !has_reason)
 	{
-		label = RowLabel(rel, rules, key);
+		label = RowLabel(cols, key);
 		if (cols->reason_attnum == 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_RETENTION_REASON_REQUIRED),
@@ -379,7 +366,7 @@ CheckMove(Relation rel, GuardColumns *cols, StageRules *rules,
 		reason_column = NameStr(TupleDescAttr(RelationGetDescr(rel),
 											  cols->reason_attnum - 1)->attname);
 		/* retention.move() only moves products */
-		if (RelationGetRelid(rel) == rules->products_relid)
+		if (cols->is_products)
 			hint = psprintf("Set column \"%s\" in the same statement, or call retention.move(product, stage, reason).",
 							reason_column);
 		else
@@ -433,8 +420,8 @@ WriteHistory(Relation rel, GuardColumns *cols, StageRules *rules,
 	values[3] = from_stage ? CStringGetTextDatum(from_stage) : (Datum) 0;
 	nulls[3] = from_stage ? ' ' : 'n';
 	values[4] = CStringGetTextDatum(to_stage);
-	values[5] = IsBlank(reason) ? (Datum) 0 : CStringGetTextDatum(reason);
-	nulls[5] = IsBlank(reason) ? 'n' : ' ';
+	values[5] = IsBlankText(reason) ? (Datum) 0 : CStringGetTextDatum(reason);
+	nulls[5] = IsBlankText(reason) ? 'n' : ' ';
 	values[6] = CStringGetTextDatum(acting_role);
 	values[7] = TimestampTzGetDatum(changed_at);
 
@@ -495,7 +482,7 @@ MoveTime(Relation rel, GuardColumns *cols, StageRules *rules, const char *key,
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("permission denied to back-date the move of %s",
-						RowLabel(rel, rules, key)),
+						RowLabel(cols, key)),
 				 errdetail("Only members of retention_admin may set column \"%s\" to a time other than the transaction's.",
 						   NameStr(TupleDescAttr(RelationGetDescr(rel), cols->entered_attnum - 1)->attname)),
 				 errtablecol(rel, cols->entered_attnum)));
@@ -503,14 +490,14 @@ MoveTime(Relation rel, GuardColumns *cols, StageRules *rules, const char *key,
 		ereport(ERROR,
 				(errcode(ERRCODE_RETENTION_OUT_OF_ORDER),
 				 errmsg("the move of %s cannot be dated %s",
-						RowLabel(rel, rules, key), timestamptz_to_str(at)),
+						RowLabel(cols, key), timestamptz_to_str(at)),
 				 errdetail("A move cannot be recorded in the future."),
 				 errtablecol(rel, cols->entered_attnum)));
 	if (at < previous)
 		ereport(ERROR,
 				(errcode(ERRCODE_RETENTION_OUT_OF_ORDER),
 				 errmsg("the move of %s cannot be dated %s",
-						RowLabel(rel, rules, key), timestamptz_to_str(at)),
+						RowLabel(cols, key), timestamptz_to_str(at)),
 				 errdetail("Its latest move was recorded at %s, and moves are recorded in order.",
 						   timestamptz_to_str(previous)),
 				 errtablecol(rel, cols->entered_attnum)));
@@ -640,7 +627,7 @@ GuardBeforeUpdate(TriggerData *trigdata, GuardColumns *cols)
 	}
 
 	key = ColumnText(oldtuple, desc, cols->key_attnum, &cols->key_out);
-	CheckMove(rel, cols, rules, key, old_stage, new_stage, !IsBlank(reason));
+	CheckMove(rel, cols, rules, key, old_stage, new_stage, !IsBlankText(reason));
 
 	if (cols->reason_attnum && !reason_set)
 	{
@@ -742,7 +729,7 @@ GuardAfter(TriggerData *trigdata, GuardColumns *cols)
 
 	if (is_insert && old_stage == NULL)
 	{
-		CheckMove(rel, cols, rules, key, NULL, new_stage, !IsBlank(reason));
+		CheckMove(rel, cols, rules, key, NULL, new_stage, !IsBlankText(reason));
 		changed_at = MoveTime(rel, cols, rules, key, newtuple, true, DT_NOBEGIN);
 	}
 	else if (is_insert)
