@@ -1,13 +1,14 @@
 -- test/demo/data.sql: a deterministic demo data set for retention
 --
 -- Six reps and their groups, 300 won deals with the products they yielded,
--- and six weeks of work on those products: onboarding finished, products
--- recycled for more training, products lost to churn or terminated
--- contracts.  Every move goes through the stage triggers, so
--- retention.stage_history is written the way it is for real data, dated
--- as an administrator importing history dates it; each week is a
--- transaction of its own.  The same data every time (no random()), and
--- dates relative to today.  Loads in about a second.
+-- and eighteen months of work on those products: onboarding finished,
+-- products recycled for more training, products lost to churn or
+-- terminated contracts, MRR raised and cut.  Every move goes through the
+-- stage triggers, so retention.stage_history and retention.mrr_history are
+-- written the way they are for real data, dated as an administrator
+-- importing history dates them (the backfill); each week is a transaction
+-- of its own.  The same data every time (no random()), and dates relative
+-- to today.  Loads in a few seconds.
 --
 -- Run it in a database where retention is installed and still empty:
 --     psql -v ON_ERROR_STOP=1 -f test/demo/data.sql
@@ -133,12 +134,12 @@ SELECT dd.d, dd.customer,
 -- of the expansions (customers already trained), which go straight to
 -- retention.  The triggers place each in its group and record the entry.
 INSERT INTO retention.products (id, deal_id, customer, product_type, mrr, stage,
-								created_at, stage_entered_at)
+								created_at, stage_entered_at, mrr_since)
 SELECT p.id, p.d, dd.customer, p.product_type, p.mrr,
 	   CASE WHEN p.product_type = 'premium_support'
 				 OR (NOT dd.new_business AND pg_temp.pick(p.id, 12, 100) < 30)
 			THEN 'retention' ELSE 'onboarding' END,
-	   t.created_at, t.created_at
+	   t.created_at, t.created_at, t.created_at
   FROM demo_product p
   JOIN demo_deal dd ON dd.d = p.d,
 	   LATERAL (SELECT LEAST(pg_catalog.now(),
@@ -161,10 +162,13 @@ BEGIN
 END
 $sequences$;
 
--- Six weeks of work, one transaction a week, made by cs_ops, an
+-- Eighteen months of work, one transaction a week, made by cs_ops, an
 -- administrator who imports them with their real dates: each week's moves
--- are dated that week (stage_entered_at set in the same statement), the
--- first six weeks ago, the last one a week ago.
+-- and MRR changes are dated that week (stage_entered_at or mrr_since set in
+-- the same statement), the first 78 weeks ago, the last one a week ago.
+-- Products take four to eight weeks to onboard; about 2% of those in
+-- retention are lost each month and 1.5% recycled; MRR grows for some
+-- and shrinks for fewer.
 SET ROLE cs_ops;
 DO $weeks$
 DECLARE
@@ -172,23 +176,22 @@ DECLARE
 	week_at timestamptz;
 	p record;
 BEGIN
-	FOR week IN 1 .. 6 LOOP
-		week_at := pg_catalog.now() - (7 - week) * interval '7 days';
-		-- Onboarding finished: products in onboarding for more than 45 days
-		-- move on, a share of them each week (a plain UPDATE).
+	FOR week IN 1 .. 78 LOOP
+		week_at := pg_catalog.now() - (79 - week) * interval '7 days';
+		-- Onboarding finished: products in onboarding for four weeks or
+		-- more move on, a share of them each week (a plain UPDATE).
 		UPDATE retention.products
 		   SET stage = 'retention', stage_entered_at = week_at
 		 WHERE stage = 'onboarding'
 		   AND stage_reason IS NULL
-		   AND created_at < pg_catalog.now() - interval '45 days'
-		   AND stage_entered_at < week_at
-		   AND pg_temp.pick(id, 20 + week, 100) < 45;
+		   AND stage_entered_at < week_at - interval '28 days'
+		   AND pg_temp.pick(id, 1000 + week, 100) < 40;
 
 		-- Recycled products back from their extra training.
 		FOR p IN SELECT id FROM retention.products
 				  WHERE stage = 'onboarding' AND stage_reason IS NOT NULL
-					AND stage_entered_at < week_at
-					AND pg_temp.pick(id, 30 + week, 100) < 50
+					AND stage_entered_at < week_at - interval '14 days'
+					AND pg_temp.pick(id, 2000 + week, 100) < 50
 				  ORDER BY id LOOP
 			UPDATE retention.products
 			   SET stage = 'retention', stage_reason = 'extra training completed',
@@ -200,14 +203,14 @@ BEGIN
 		FOR p IN SELECT id FROM retention.products
 				  WHERE stage = 'retention' AND product_type <> 'premium_support'
 					AND stage_entered_at < week_at
-					AND pg_temp.pick(id, 40 + week, 1000) < 25
+					AND pg_temp.pick(id, 3000 + week, 1000) < 4
 				  ORDER BY id LOOP
 			UPDATE retention.products SET stage = 'onboarding', stage_entered_at = week_at, stage_reason =
 				(ARRAY['new admin team needs training',
 					   'SSO broken after identity provider change',
 					   'usage dropped: re-onboard the team',
 					   'data migration to redo',
-					   'rollout to new departments'])[pg_temp.pick(p.id, 50 + week, 5) + 1]
+					   'rollout to new departments'])[pg_temp.pick(p.id, 4000 + week, 5) + 1]
 			 WHERE id = p.id;
 		END LOOP;
 
@@ -215,7 +218,7 @@ BEGIN
 		FOR p IN SELECT id FROM retention.products
 				  WHERE stage = 'retention'
 					AND stage_entered_at < week_at
-					AND pg_temp.pick(id, 60 + week, 1000) < 20
+					AND pg_temp.pick(id, 5000 + week, 1000) < 5
 				  ORDER BY id LOOP
 			UPDATE retention.products SET stage = 'ineligible', stage_entered_at = week_at, stage_reason =
 				(ARRAY['churned: moved to a competitor',
@@ -227,9 +230,35 @@ BEGIN
 					   'contract terminated: budget cuts',
 					   'contract terminated: company acquired',
 					   'contract terminated: company acquired',
-					   'other: duplicate purchase'])[pg_temp.pick(p.id, 70 + week, 10) + 1]
+					   'other: duplicate purchase'])[pg_temp.pick(p.id, 6000 + week, 10) + 1]
 			 WHERE id = p.id;
 		END LOOP;
+
+		-- Now and then a whole customer leaves: every product it has in
+		-- retention is made ineligible the same week.
+		UPDATE retention.products SET stage = 'ineligible', stage_entered_at = week_at, stage_reason =
+			(ARRAY['churned: moved to a competitor',
+				   'contract terminated: budget cuts',
+				   'contract terminated: company acquired'])
+				[pg_temp.pick(pg_catalog.hashtext(customer), 11000 + week, 3) + 1]
+		 WHERE stage = 'retention'
+		   AND stage_entered_at < week_at
+		   AND pg_temp.pick(pg_catalog.hashtext(customer), 12000 + week, 1000) < 3;
+
+		-- MRR changes of products in retention: more seats (10 to 30% up)
+		-- now and then, fewer seats (10 to 25% down) less often.
+		UPDATE retention.products
+		   SET mrr = round(mrr * (1.10 + 0.05 * pg_temp.pick(id, 7000 + week, 5)), 2),
+			   mrr_since = week_at
+		 WHERE stage = 'retention'
+		   AND mrr_since < week_at
+		   AND pg_temp.pick(id, 8000 + week, 1000) < 9;
+		UPDATE retention.products
+		   SET mrr = round(mrr * (0.90 - 0.05 * pg_temp.pick(id, 9000 + week, 4)), 2),
+			   mrr_since = week_at
+		 WHERE stage = 'retention'
+		   AND mrr_since < week_at
+		   AND pg_temp.pick(id, 10000 + week, 1000) < 4;
 
 		COMMIT;
 	END LOOP;

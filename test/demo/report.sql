@@ -183,14 +183,14 @@ SELECT group_name, products, churned, round(median_days::numeric, 1) AS median_d
   FROM retention.survival_by_group
  ORDER BY group_name;
 \echo
-\echo '   The curves, S(t) weekly (each # is 2.5% still retained)'
-SELECT c.group_name, w.week,
-	   round(retention.survival_at(c.s, 7 * w.week)::numeric, 3) AS surv,
-	   repeat('#', round(40 * retention.survival_at(c.s, 7 * w.week))::int) AS chart
+\echo '   The curves, S(t) every three months (each # is 2.5% still retained)'
+SELECT c.group_name, m.months,
+	   round(retention.survival_at(c.s, 30.4375 * m.months)::numeric, 3) AS surv,
+	   repeat('#', round(40 * retention.survival_at(c.s, 30.4375 * m.months))::int) AS chart
   FROM (SELECT group_name, retention.survival(days, churned) AS s
 		  FROM retention.product_lifetimes GROUP BY group_name) c,
-	   generate_series(0, 6) w (week)
- ORDER BY c.group_name, w.week;
+	   generate_series(0, 18, 3) m (months)
+ ORDER BY c.group_name, m.months;
 \echo
 \echo '   Do the groups differ? The log-rank test across groups:'
 SELECT round(t.chisq::numeric, 3) AS chisq, t.df, round(t.p::numeric, 4) AS p
@@ -214,3 +214,72 @@ SELECT g.name AS group_name, m.arm, count(*) AS products
 SELECT arm, products, churned, round(surv_at_horizon::numeric, 3) AS surv_at_horizon,
 	   logrank_chisq, logrank_p, diff_vs_control
   FROM retention.initiative_results('qbr_calls');
+
+\echo
+\echo '9. Customer retention by month (retention.monthly_retention, the last 12 complete months)'
+\echo '   A customer is active while one of its products is not ineligible; new counts'
+\echo '   customers won or won back during the month.'
+SELECT to_char(month, 'YYYY-MM') AS month, active_at_start AS "at start", new, churned,
+	   active_at_end AS "at end", round(100 * retention_rate, 1) AS "retention %",
+	   round(100 * churn_rate, 1) AS "churn %",
+	   round(100 * retention_rate_change, 1) AS "change (points)"
+  FROM retention.monthly_retention
+ WHERE breakdown = 'overall'
+ ORDER BY month;
+\echo
+\echo '   Over the whole last year (retention.customer_retention_between):'
+SELECT customers_start AS "at start", customers_new AS new, customers_churned AS churned,
+	   customers_end AS "at end", round(100 * retention_rate, 1) AS "retention %",
+	   round(100 * churn_rate, 1) AS "churn %"
+  FROM retention.customer_retention_between(date_trunc('month', now()) - interval '12 months',
+											 date_trunc('month', now()));
+\echo
+\echo '   Why products were lost over the last year (retention.churn_by_reason):'
+SELECT reason, products
+  FROM retention.churn_by_reason(date_trunc('month', now()) - interval '12 months',
+								 date_trunc('month', now()))
+ ORDER BY products DESC, reason;
+
+\echo
+\echo '10. Revenue retention by month (retention.revenue_retention): MRR movements, GRR and NRR'
+SELECT to_char(month, 'YYYY-MM') AS month, round(starting_mrr) AS "starting MRR",
+	   round(new_mrr) AS new, round(reactivated_mrr) AS reactivated,
+	   round(expansion_mrr) AS expansion, round(contraction_mrr) AS contraction,
+	   round(churned_mrr) AS churned, round(ending_mrr) AS "ending MRR",
+	   round(100 * grr, 1) AS "GRR %", round(100 * nrr, 1) AS "NRR %"
+  FROM retention.revenue_retention
+ WHERE breakdown = 'overall'
+ ORDER BY month;
+\echo
+\echo '    Revenue cohorts (retention.revenue_cohorts): MRR of the customers won each month,'
+\echo '    as % of their first month''s MRR'
+SELECT to_char(cohort_month, 'YYYY-MM') AS cohort, max(customers) AS customers,
+	   round(100 * max(share_of_month_0) FILTER (WHERE months_since = 1), 1) AS "month 1",
+	   round(100 * max(share_of_month_0) FILTER (WHERE months_since = 3), 1) AS "month 3",
+	   round(100 * max(share_of_month_0) FILTER (WHERE months_since = 6), 1) AS "month 6",
+	   round(100 * max(share_of_month_0) FILTER (WHERE months_since = 9), 1) AS "month 9",
+	   round(100 * max(share_of_month_0) FILTER (WHERE months_since = 12), 1) AS "month 12"
+  FROM retention.revenue_cohorts
+ GROUP BY cohort_month
+ ORDER BY cohort_month;
+
+\echo
+\echo '11. Lifetime value per group (retention.lifetime_value): MRR per customer x gross'
+\echo '    margin / average monthly churn over the last 12 months (none without churn)'
+SELECT group_name AS "group", active_customers AS customers,
+	   round(mrr_per_customer) AS "MRR per customer",
+	   round(100 * monthly_churn_rate, 2) AS "monthly churn %",
+	   round(lifetime_value) AS "lifetime value"
+  FROM retention.lifetime_value
+ WHERE group_kind = 'retention'
+ ORDER BY lifetime_value DESC NULLS LAST;
+
+\echo
+\echo '12. The stage funnel by month (retention.stage_funnel), the last six months'
+SELECT to_char(month, 'YYYY-MM') AS month, entered_onboarding AS "entered onboarding",
+	   skipped_onboarding AS "skipped it", onboarded,
+	   round(median_days_to_onboard, 1) AS "median days", round(p90_days_to_onboard, 1) AS "p90 days",
+	   recycled, round(100 * recycle_rate, 1) AS "recycle %", made_ineligible AS "made ineligible"
+  FROM retention.stage_funnel
+ WHERE breakdown = 'month' AND month >= date_trunc('month', now()) - interval '6 months'
+ ORDER BY month;
