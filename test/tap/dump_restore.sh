@@ -44,7 +44,7 @@ drop_all()
 at_exit drop_all
 at_exit rm -rf "$WORK"
 
-plan 34
+plan 38
 drop_all
 createdb $SRC
 
@@ -173,6 +173,12 @@ for db in retention_dump_plain retention_dump_single; do
 		"$db: health is computed as in the source"
 	is "$($PSQL -At -d $db -c "SELECT string_agg(key->>'measure', ',') FROM retention.config_deletions WHERE table_name = 'scorecard_measures'")" \
 		"support_tickets" "$db: the deleted built-in weight stays deleted"
+	# the answers' observations came back once, linked; a new answer gets the
+	# next id and its own observation
+	is "$($PSQL -At -d $db -c "SELECT string_agg(feedback_id || ':' || value, ' ' ORDER BY feedback_id) FROM retention.observations WHERE feedback_id IS NOT NULL")" \
+		"1:4 2:9" "$db: each NPS answer has its one observation"
+	is "$($PSQL -At -d $db -c "WITH f AS (INSERT INTO retention.feedback (product_id, kind, score) VALUES (3, 'nps', 8) RETURNING id) SELECT id FROM f" -c "SELECT count(*) FROM retention.observations WHERE feedback_id = 4")" \
+		"$(printf '4\n1')" "$db: a new answer gets the next id and its observation"
 done
 
 ok "the test databases are dropped" drop_all
