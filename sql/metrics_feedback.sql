@@ -123,9 +123,10 @@ VALUES (3, 'csat', 5, now() - interval '5 minutes') RETURNING id;
 INSERT INTO retention.feedback (product_id, kind, score, answered_at)
 VALUES (3, 'nps', 9, now() - interval '1 hour');
 \set VERBOSITY default
--- she follows up her new detractor now; not Bob's, which she cannot see
-INSERT INTO retention.feedback_followups (feedback_id, top_reason, what_would_help)
-VALUES (101, 'product_quality', 'a fix for the export') RETURNING feedback_id, followed_up_by, followed_up_at = now() AS now_stamped;
+-- she follows up her new detractor now, in her own name (the current role;
+-- the default is the session user); not Bob's, which she cannot see
+INSERT INTO retention.feedback_followups (feedback_id, top_reason, what_would_help, followed_up_by)
+VALUES (101, 'product_quality', 'a fix for the export', 'fb_ann') RETURNING feedback_id, followed_up_by, followed_up_at = now() AS now_stamped;
 INSERT INTO retention.feedback_followups (feedback_id, top_reason, what_would_help)
 VALUES (5, 'onboarding', 'x');
 -- nor back-date a follow-up, nor sign it as someone else

@@ -226,7 +226,8 @@ COMMENT ON COLUMN retention.feedback_followups.feedback_id IS
 COMMENT ON COLUMN retention.feedback_followups.top_reason IS
 	'what kept them from their outcome, as a short label: lower case, digits and _, e.g. missing_feature, onboarding, support, price';
 COMMENT ON COLUMN retention.feedback_followups.what_would_help IS 'what would have helped, in their words';
-COMMENT ON COLUMN retention.feedback_followups.followed_up_by IS 'who followed up: the session user unless an administrator names someone';
+COMMENT ON COLUMN retention.feedback_followups.followed_up_by IS
+	'who followed up: the session user by default, or the current role; an administrator may name anyone';
 COMMENT ON COLUMN retention.feedback_followups.followed_up_at IS
 	'when: now() by default; only an administrator may give a time more than 10 minutes ago';
 
@@ -298,11 +299,13 @@ BEGIN
 	IF NEW.followed_up_by IS NULL THEN
 		NEW.followed_up_by := session_user;
 	ELSIF NEW.followed_up_by IS DISTINCT FROM session_user
+		  AND NEW.followed_up_by IS DISTINCT FROM current_user::text
 		  AND (TG_OP = 'INSERT' OR NEW.followed_up_by IS DISTINCT FROM OLD.followed_up_by)
 		  AND NOT is_admin THEN
 		RAISE EXCEPTION 'permission denied to record a follow-up by "%"', NEW.followed_up_by
 			USING ERRCODE = 'insufficient_privilege',
-				  HINT = 'Leave followed_up_by out: it is the session user.';
+				  DETAIL = 'Only an administrator may record a follow-up in someone else''s name.',
+				  HINT = 'Leave followed_up_by out (it is the session user), or give your own role.';
 	END IF;
 	RETURN NEW;
 END
