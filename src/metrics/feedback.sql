@@ -104,6 +104,10 @@ BEGIN
 		RETURN NEW;
 	END IF;
 	IF TG_OP = 'UPDATE' THEN
+		-- Serialized with a follow-up of this answer (see feedback_followup_check).
+		IF NEW.score IS DISTINCT FROM OLD.score OR NEW.answered_at IS DISTINCT FROM OLD.answered_at THEN
+			PERFORM pg_advisory_xact_lock(hashtext('retention.feedback'), hashint8(OLD.id));
+		END IF;
 		IF NEW.product_id IS DISTINCT FROM OLD.product_id OR NEW.kind IS DISTINCT FROM OLD.kind THEN
 			RAISE EXCEPTION 'the product and kind of answer % cannot be changed', OLD.id
 				USING ERRCODE = 'invalid_parameter_value',
@@ -256,6 +260,14 @@ BEGIN
 			USING ERRCODE = 'invalid_parameter_value',
 				  HINT = 'Delete the follow-up and record a new one.';
 	END IF;
+	/*
+	 * A change of the answer's score or time and a follow-up of it wait for
+	 * each other (a lock on the answer's id, held to the end of the
+	 * transaction), and each reads the other's committed result after the
+	 * wait; else both could pass, leaving a promoter followed up.  No row
+	 * lock: a rep may not lock answers (no UPDATE right).
+	 */
+	PERFORM pg_advisory_xact_lock(hashtext('retention.feedback'), hashint8(NEW.feedback_id));
 	-- Read as the invoker: an answer the role cannot see does not exist for it.
 	SELECT f.kind, f.score, f.answered_at INTO answer
 	  FROM retention.feedback f WHERE f.id = NEW.feedback_id;
