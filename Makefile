@@ -26,6 +26,7 @@ SQL_PIECES = \
 	src/survival/survival_model.sql \
 	src/metrics/mrr.sql \
 	src/metrics/survey.sql \
+	src/metrics/feedback.sql \
 	src/metrics/rates.sql \
 	src/metrics/rates_views.sql \
 	src/metrics/funnel.sql

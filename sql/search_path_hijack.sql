@@ -299,6 +299,15 @@ INSERT INTO public.hj_calls (kind, target, stmt) VALUES
 	('write', 'retention.initiative_members', $$INSERT INTO retention.initiatives (name, arms) VALUES ('hj_trial', '{a,b,c}'); INSERT INTO retention.initiative_members (initiative, product_id, arm) VALUES ('hj_trial', 1, 'a'); SELECT retention.assign('hj_trial', '{1,2,3}'); SELECT * FROM retention.initiative_results('hj_trial')$$),
 	('write', 'a table of the caller''s own', $$CREATE TEMP TABLE hj_subs (k text PRIMARY KEY, s text NOT NULL, why text); SELECT retention.enforce_stages('hj_subs', 's', 'k', 'why'); INSERT INTO hj_subs VALUES ('a', 'retention'); UPDATE hj_subs SET s = 'ineligible', why = 'gone'$$);
 
+-- The feedback loop: answers (an NPS answer writes its observation), a
+-- follow-up, corrections, a deletion.
+INSERT INTO public.hj_calls (kind, target, stmt) VALUES
+	('write', 'retention.feedback', $$INSERT INTO retention.feedback (product_id, kind, score, comment) VALUES (1, 'nps', 3, 'x'), (3, 'csat', 4, NULL)$$),
+	('write', 'retention.feedback', $$UPDATE retention.feedback SET score = 2, answered_at = answered_at OPERATOR(pg_catalog.-) interval '1 hour' WHERE kind OPERATOR(pg_catalog.=) 'nps'$$),
+	('write', 'retention.feedback_followups', $$INSERT INTO retention.feedback (product_id, kind, score) VALUES (1, 'nps', 1); INSERT INTO retention.feedback_followups (feedback_id, top_reason, what_would_help) SELECT pg_catalog.max(f.id), 'price', 'a discount' FROM retention.feedback f$$),
+	('write', 'retention.feedback_followups', $$UPDATE retention.feedback_followups SET what_would_help = 'y', followed_up_at = pg_catalog.now()$$),
+	('write', 'retention.feedback', $$DELETE FROM retention.feedback$$);
+
 -- A write path for every table of the extension, or the test fails
 SELECT c.oid::regclass AS "table without a write path in this test"
   FROM pg_class c

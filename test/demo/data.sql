@@ -331,3 +331,96 @@ DROP TABLE demo_deal, demo_product, demo_health;
 DROP FUNCTION pg_temp.pick(bigint, integer, integer);
 ANALYZE retention.deals, retention.products, retention.stage_history, retention.observations,
 	retention.health_snapshots;
+
+------------------------------------------------------------------------------
+-- Survey answers and closing the loop (retention.feedback, feedback_followups)
+------------------------------------------------------------------------------
+-- 300 answers over the last 18 months, four in five NPS and one in five
+-- CSAT, from products chosen by query (any stage); each group leans its own
+-- way, so that NPS differs by group.  Nine in ten detractors older than 60
+-- days were followed up (by the rep of the product's group), half of the
+-- more recent ones, most within the 7 days, some later; the others wait in
+-- retention.detractors_to_follow_up.  cs_ops
+-- imports them with their real dates (an administrator may back-date).
+--
+-- NPS answers are also happiness observations.  So as not to move the
+-- health already snapshotted above, an NPS answer of the last 95 days is
+-- kept only where the product has a later happiness observation from before
+-- yesterday (which the health of these days reads instead); others are
+-- dated 100 days earlier.
+CREATE FUNCTION pg_temp.fb_pick(n bigint, salt integer, m integer) RETURNS integer
+	LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+	RETURN ((pg_catalog.hashint8(n * 1000 + salt)::bigint + 2147483648) % m)::integer;
+SET ROLE cs_ops;
+CREATE TEMP TABLE demo_answer AS
+WITH prod AS (
+	SELECT p.id, p.group_id, row_number() OVER (ORDER BY p.id) - 1 AS k, count(*) OVER () AS products
+	  FROM retention.products p
+), draw AS (
+	SELECT s, prod.id AS product_id,
+		   CASE WHEN pg_temp.fb_pick(s, 2, 5) = 0 THEN 'csat' ELSE 'nps' END AS kind,
+		   pg_temp.fb_pick(s, 5, 100) + pg_temp.fb_pick(coalesce(prod.group_id, 0), 6, 31) - 15 AS mood,
+		   pg_catalog.now() - (5 + pg_temp.fb_pick(s, 3, 535)) * interval '1 day'
+			   - pg_temp.fb_pick(s, 4, 24) * interval '1 hour' AS candidate_at
+	  FROM pg_catalog.generate_series(1, 300) AS s
+	  JOIN prod ON prod.k = pg_temp.fb_pick(s, 1, prod.products::integer)
+)
+SELECT d.s, d.product_id, d.kind,
+	   CASE WHEN d.kind = 'nps' THEN
+				CASE WHEN d.mood >= 55 THEN 9 + pg_temp.fb_pick(d.s, 7, 2)
+					 WHEN d.mood >= 28 THEN 7 + pg_temp.fb_pick(d.s, 7, 2)
+					 ELSE pg_temp.fb_pick(d.s, 7, 7) END
+			ELSE CASE WHEN d.mood >= 55 THEN 4 + pg_temp.fb_pick(d.s, 7, 2)
+					  WHEN d.mood >= 28 THEN 3
+					  ELSE 1 + pg_temp.fb_pick(d.s, 7, 2) END
+	   END AS score,
+	   CASE WHEN d.kind = 'nps' AND d.candidate_at > pg_catalog.now() - interval '95 days'
+				 AND NOT EXISTS (SELECT FROM retention.observations o
+								  WHERE o.product_id = d.product_id AND o.measure = 'happiness'
+									AND o.observed_at > d.candidate_at
+									AND o.observed_at < CURRENT_DATE - 1)
+			THEN d.candidate_at - interval '100 days'
+			ELSE d.candidate_at END AS answered_at
+  FROM draw d;
+
+INSERT INTO retention.feedback (product_id, kind, score, comment, answered_at)
+SELECT a.product_id, a.kind, a.score,
+	   CASE WHEN a.kind = 'nps' AND a.score <= 6 THEN
+				(ARRAY['setup took far longer than promised', 'reports are too slow',
+					   'we still cannot export to our warehouse', 'support takes days to answer',
+					   'too expensive for what we use', NULL])[pg_temp.fb_pick(a.s, 8, 6) + 1]
+			WHEN a.score >= 9 AND pg_temp.fb_pick(a.s, 8, 3) = 0 THEN 'the team loves it'
+	   END,
+	   a.answered_at
+  FROM demo_answer a
+ ORDER BY a.answered_at, a.s;
+
+INSERT INTO retention.feedback_followups (feedback_id, top_reason, what_would_help,
+										  followed_up_by, followed_up_at)
+SELECT f.id, r.reason,
+	   CASE r.reason
+			WHEN 'onboarding' THEN 'a named onboarding lead and a training plan for the first month'
+			WHEN 'missing_feature' THEN 'the export to our data warehouse'
+			WHEN 'performance' THEN 'reports that load in seconds'
+			WHEN 'support' THEN 'answers within a day'
+			WHEN 'price' THEN 'a plan sized for a team of our size'
+			ELSE 'fewer bugs in the releases' END,
+	   coalesce(rp.role_name, 'cs_ops'),
+	   f.answered_at + (2 + pg_temp.fb_pick(f.id, 10, 240)) * interval '1 hour'
+  FROM retention.feedback f
+  JOIN retention.products p ON p.id = f.product_id
+  LEFT JOIN retention.groups g ON g.id = p.group_id
+  LEFT JOIN retention.reps rp ON rp.id = g.rep_id
+  CROSS JOIN LATERAL (SELECT (ARRAY['onboarding', 'onboarding', 'missing_feature', 'missing_feature',
+								   'missing_feature', 'support', 'price', 'performance',
+								   'performance', 'product_quality'])[pg_temp.fb_pick(f.id, 11, 10) + 1]
+								   AS reason) r
+ WHERE f.kind = 'nps' AND f.score <= 6
+   AND pg_temp.fb_pick(f.id, 9, 10) < CASE WHEN f.answered_at < pg_catalog.now() - interval '60 days' THEN 9 ELSE 5 END
+   AND f.answered_at + (2 + pg_temp.fb_pick(f.id, 10, 240)) * interval '1 hour' < pg_catalog.now()
+ ORDER BY f.id;
+RESET ROLE;
+
+DROP TABLE demo_answer;
+DROP FUNCTION pg_temp.fb_pick(bigint, integer, integer);
+ANALYZE retention.feedback, retention.feedback_followups;

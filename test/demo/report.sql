@@ -283,3 +283,35 @@ SELECT to_char(month, 'YYYY-MM') AS month, entered_onboarding AS "entered onboar
   FROM retention.stage_funnel
  WHERE breakdown = 'month' AND month >= date_trunc('month', now()) - interval '6 months'
  ORDER BY month;
+
+\echo
+\echo '13. Satisfaction: NPS and closing the loop with detractors'
+\echo '   NPS by group over the last six complete months (-100 .. 100; +/- is the'
+\echo '   95% margin of error: with a few answers a month, most changes are noise)'
+SELECT group_name, month, responses, promoters, passives, detractors, nps,
+	   margin_of_error AS "+/-"
+  FROM retention.nps_by_month
+ WHERE breakdown = 'group' AND month >= (date_trunc('month', now()) - interval '6 months')::date
+ ORDER BY group_name, month;
+\echo '   All groups, the same months:'
+SELECT month, responses, nps, margin_of_error AS "+/-"
+  FROM retention.nps_by_month
+ WHERE breakdown = 'overall' AND month >= (date_trunc('month', now()) - interval '6 months')::date
+ ORDER BY month;
+\echo
+\echo '   Detractors to follow up, oldest first (top 10 of retention.detractors_to_follow_up)'
+SELECT feedback_id, customer, group_name, rep, score, comment, days_waiting, overdue
+  FROM retention.detractors_to_follow_up
+ LIMIT 10;
+\echo
+\echo '   Followed up within 7 days, per rep, last six complete months (retention.followup_rate)'
+SELECT rep, sum(detractors) AS detractors, sum(followed_up_within_7_days) AS within_7_days,
+	   round(sum(followed_up_within_7_days)::numeric / nullif(sum(detractors - pending), 0), 3) AS share
+  FROM retention.followup_rate
+ WHERE breakdown = 'rep' AND month >= (date_trunc('month', now()) - interval '6 months')::date
+ GROUP BY rep ORDER BY rep;
+\echo
+\echo '   What kept detractors from their outcome (retention.detractor_reasons)'
+SELECT top_reason, followups, share, last_90_days, average_score
+  FROM retention.detractor_reasons
+ ORDER BY followups DESC, top_reason;

@@ -27,7 +27,7 @@ snapshot()
 		retention.groups retention.products retention.stage_history public.my_subscriptions \
 		retention.config_deletions retention.measures retention.scorecards \
 		retention.scorecard_measures retention.observations retention.health_overrides \
-		retention.health_snapshots; do
+		retention.health_snapshots retention.feedback retention.feedback_followups; do
 		echo "-- $t"
 		$PSQL -At -d "$1" -c "SELECT t::text FROM $t t ORDER BY 1"
 	done > "$2"
@@ -44,7 +44,7 @@ drop_all()
 at_exit drop_all
 at_exit rm -rf "$WORK"
 
-plan 34
+plan 38
 drop_all
 createdb $SRC
 
@@ -107,6 +107,13 @@ INSERT INTO retention.observations (product_id, measure, observed_at, value) VAL
 	(3, 'usage', '2026-02-25 10:00+00', 5), (3, 'logins', '2026-02-26 10:00+00', 30);
 SELECT retention.override_health(3, 90, 'renewal signed', now() + interval '30 days');
 SELECT retention.snapshot_health('2026-02-27'), retention.snapshot_health('2026-02-28');
+-- survey answers (NPS ones are happiness observations linked to them, too
+-- old to change the health below) and a follow-up
+INSERT INTO retention.feedback (product_id, kind, score, comment, answered_at) VALUES
+	(1, 'nps', 4, 'slow', '2025-06-01 10:00+00'), (2, 'nps', 9, NULL, '2025-06-02 10:00+00'),
+	(2, 'csat', 5, NULL, '2025-06-03 10:00+00');
+INSERT INTO retention.feedback_followups (feedback_id, top_reason, what_would_help, followed_up_at)
+	VALUES (1, 'performance', 'faster reports', '2025-06-03 10:00+00');
 EOF
 
 snapshot $SRC "$WORK/src.txt"
@@ -166,6 +173,12 @@ for db in retention_dump_plain retention_dump_single; do
 		"$db: health is computed as in the source"
 	is "$($PSQL -At -d $db -c "SELECT string_agg(key->>'measure', ',') FROM retention.config_deletions WHERE table_name = 'scorecard_measures'")" \
 		"support_tickets" "$db: the deleted built-in weight stays deleted"
+	# the answers' observations came back once, linked; a new answer gets the
+	# next id and its own observation
+	is "$($PSQL -At -d $db -c "SELECT string_agg(feedback_id || ':' || value, ' ' ORDER BY feedback_id) FROM retention.observations WHERE feedback_id IS NOT NULL")" \
+		"1:4 2:9" "$db: each NPS answer has its one observation"
+	is "$($PSQL -At -d $db -c "WITH f AS (INSERT INTO retention.feedback (product_id, kind, score) VALUES (3, 'nps', 8) RETURNING id) SELECT id FROM f" -c "SELECT count(*) FROM retention.observations WHERE feedback_id = 4")" \
+		"$(printf '4\n1')" "$db: a new answer gets the next id and its observation"
 done
 
 ok "the test databases are dropped" drop_all

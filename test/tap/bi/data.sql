@@ -32,3 +32,14 @@ INSERT INTO retention.observations (product_id, measure, observed_at, value) VAL
 	(2, 'usage', '2025-11-02 05:30:00+00', NULL), (2, 'usage', '2025-11-02 06:30:00+00', 0.1);
 SELECT retention.snapshot_health(CURRENT_DATE - 1);
 SELECT retention.override_health(3, 33.3333, 'escalation open', now() + interval '10 days');
+-- Survey answers and follow-ups (the feedback views): the last complete
+-- month and this one, a comment with non-ASCII text, a NULL comment.
+INSERT INTO retention.feedback (product_id, kind, score, comment, answered_at) VALUES
+	(1, 'nps', 10, 'très bien ✓', date_trunc('month', now()) - interval '20 days'),
+	(2, 'nps', 3, NULL, date_trunc('month', now()) - interval '15 days 6 hours'),
+	(3, 'nps', 6, 'slow reports', date_trunc('month', now()) - interval '10 days'),
+	(3, 'csat', 4, NULL, date_trunc('month', now()) - interval '9 days'),
+	(1, 'nps', 5, 'export', now() - interval '1 minute');
+INSERT INTO retention.feedback_followups (feedback_id, top_reason, what_would_help, followed_up_at)
+SELECT f.id, 'onboarding', 'more training, sooner', f.answered_at + interval '2 days 3 hours'
+  FROM retention.feedback f WHERE f.score = 3;
