@@ -53,6 +53,20 @@ DECLARE
 	prod record;
 	firstcol text;
 BEGIN
+	-- sequences: nextval, SELECT, setval
+	FOR m IN SELECT * FROM am.members WHERE kind = 'sequence' ORDER BY object LOOP
+		object := m.object;
+		target := 'all';
+		action := 'nextval';
+		stmt := format('SELECT nextval(%L)', m.object);
+		RETURN NEXT;
+		action := 'seq_select';
+		stmt := format('SELECT last_value FROM %s', m.object);
+		RETURN NEXT;
+		action := 'setval';
+		stmt := format('SELECT setval(%L, 1000)', m.object);
+		RETURN NEXT;
+	END LOOP;
 	FOR m IN SELECT * FROM am.members WHERE kind IN ('table', 'view') ORDER BY object LOOP
 		SELECT * INTO s FROM am.samples WHERE am.samples.object = m.object;
 		-- what is read, with the rows that belong to the caller and to each rep
@@ -92,6 +106,10 @@ BEGIN
 			stmt := format(s.insert_sql, prod.id, prod.deal_id, prod.product_type);
 			IF tgt = 'all' OR s.insert_sql ~ '%[123]\$' THEN
 				RETURN NEXT;
+			ELSIF tgt = 'own' THEN
+				target := 'all';	-- an INSERT that names no product is tried once
+				RETURN NEXT;
+				target := tgt;
 			END IF;
 			action := 'update';
 			stmt := format('UPDATE %s t SET %s WHERE %s', m.object, s.update_set,
@@ -193,3 +211,47 @@ CREATE FUNCTION am.run() RETURNS bigint
 		 WHERE c.stmt IS NOT NULL;
 		SELECT count(*) FROM am.plan WHERE role = current_user;
 	END;
+
+------------------------------------------------------------------------------
+-- COPY through psql: a line of data for each table, made as the superuser
+-- from the INSERT of its sample (on am_rep1's rows), in COPY's text format
+------------------------------------------------------------------------------
+CREATE FUNCTION am.copy_field(v text) RETURNS text LANGUAGE sql IMMUTABLE
+	RETURN coalesce(replace(replace(replace(replace(v, E'\\', E'\\\\'), E'\t', E'\\t'), E'\n', E'\\n'), E'\r', E'\\r'),
+					E'\\N');
+
+CREATE FUNCTION am.copy_line(rel regclass, ins text, OUT cols text, OUT line text)
+	LANGUAGE plpgsql VOLATILE SET search_path = pg_catalog, pg_temp
+	AS $$
+DECLARE
+	j jsonb;
+	exprs text;
+BEGIN
+	SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum),
+		   string_agg(format('am.copy_field(r.%I::text)', a.attname), ', ' ORDER BY a.attnum)
+	  INTO cols, exprs
+	  FROM pg_attribute a
+	 WHERE a.attrelid = rel AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = '';
+	BEGIN
+		EXECUTE format('WITH i AS (%s RETURNING *) SELECT to_jsonb(i) FROM i', split_part(ins, ';', 1)) INTO j;
+		RAISE EXCEPTION USING ERRCODE = 'AM000';
+	EXCEPTION WHEN OTHERS THEN
+		NULL;
+	END;
+	IF j IS NOT NULL THEN
+		EXECUTE format('SELECT concat_ws(E''\t'', %s) FROM jsonb_populate_record(NULL::%s, $1) r', exprs, rel)
+		   INTO line USING j;
+	END IF;
+END
+$$;
+
+-- One row per relation: its columns and its line (base64, so that the shell
+-- can carry it), or no line (views, and a table the superuser cannot write)
+CREATE TABLE am.copy_lines AS
+SELECT row_number() OVER (ORDER BY m.object) AS i, m.object, c.cols,
+	   translate(encode(convert_to(c.line, 'UTF8'), 'base64'), E'\n', '') AS line
+  FROM am.members m
+  LEFT JOIN am.plan p ON p.object = m.object AND p.role = current_user AND p.action = 'insert'
+					 AND p.target IN ('own', 'all')
+  LEFT JOIN LATERAL am.copy_line(m.oid, p.stmt) c ON p.stmt IS NOT NULL
+ WHERE m.kind IN ('table', 'view');
