@@ -265,7 +265,7 @@ WITH calls AS (
 	 CROSS JOIN LATERAL regexp_matches(p.prosrc, '\mNOTIFY\s+([a-z_0-9]+)\s*(?:,\s*([^;]*))?;', 'gi') x (c)
 )
 SELECT format('%s notifies %s with payload %s: declared %s', c.object, c.channel, c.payload,
-			  coalesce(quote_literal(n.payload), 'nothing'))
+			  coalesce(quote_literal(n.payload), 'nothing')) AS problem
   FROM calls c LEFT JOIN am.notify_channels n ON n.channel = c.channel
  WHERE n.channel IS NULL OR btrim(c.payload) <> quote_literal(n.payload)
 UNION ALL

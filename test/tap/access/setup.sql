@@ -24,7 +24,7 @@ INSERT INTO retention.deals (id, customer, name, amount, closed_on, details) OVE
 	(2, 'Globex', 'Globex ERP', 2000, '2026-01-06', '{"seats": 20}'),
 	(3, 'Initech', 'Initech BI', 3000, '2026-01-07', '{"seats": 30}'),
 	(4, 'Umbrella', 'Umbrella ERP', 4000, '2026-01-08', '{"seats": 40}');
--- rep1: products 1, 2, 8; rep2: 3, 4, 5, 9; no rep's: 6 (and 7, forgotten
+-- rep1: products 1, 2, 8; rep2: 3, 4, 5, 9, 10; no rep's: 6 (and 7, forgotten
 -- below).  With a back-dated past, so that the rates, funnel and cohort views
 -- have something to show: 2 and 4 were onboarded, 5 and 8 churned in March,
 -- 9 left in April.
@@ -38,7 +38,8 @@ INSERT INTO retention.products (id, deal_id, customer, product_type, mrr, stage,
 	(6, 3, 'Initech', 'bi', 600, 'onboarding', '2026-01-07', '2026-01-07'),
 	(7, 3, 'Initech', 'bi', 700, 'onboarding', '2026-01-07', '2026-01-07'),
 	(8, 1, 'Acme', 'crm', 800, 'retention', '2026-01-05', '2026-01-05'),
-	(9, 4, 'Umbrella', 'erp', 900, 'retention', '2026-01-08', '2026-01-08');
+	(9, 4, 'Umbrella', 'erp', 900, 'retention', '2026-01-08', '2026-01-08'),
+	(10, 4, 'Umbrella', 'erp', 1000, 'onboarding', '2026-01-08', '2026-01-08');
 UPDATE retention.products SET stage = 'retention', stage_entered_at = '2026-01-20' WHERE id IN (2, 4);
 UPDATE retention.products SET stage = 'ineligible', stage_reason = 'churned', stage_entered_at = '2026-03-01'
  WHERE id IN (5, 8);
@@ -48,17 +49,17 @@ SELECT setval('retention.products_id_seq', 100), setval('retention.deals_id_seq'
 	setval('retention.groups_id_seq', 100), setval('retention.reps_id_seq', 100);
 SELECT FROM retention.forget_product(7, 'customer asked to be forgotten');
 INSERT INTO retention.observations (product_id, measure, observed_at, value)
-	SELECT p, 'usage', '2026-02-01 12:00+00', 10 * p FROM generate_series(1, 9) p WHERE p <> 7;
+	SELECT p, 'usage', '2026-02-01 12:00+00', 10 * p FROM generate_series(1, 10) p WHERE p <> 7;
 SELECT FROM retention.snapshot_health('2026-02-02');
 -- products 1 and 3 (the first of each rep, which the insert attempts use)
 -- have no override and no initiative yet
 INSERT INTO retention.health_overrides (product_id, score, reason, expires_at)
-	SELECT p, 50, 'hand-set', '2099-01-01' FROM unnest('{2,4,5,6,8,9}'::bigint[]) p;
+	SELECT p, 50, 'hand-set', '2099-01-01' FROM unnest('{2,4,5,6,8,9,10}'::bigint[]) p;
 INSERT INTO retention.health_alerts (product_id, as_of, kind, old_score, new_score, old_band, new_band)
-	SELECT p, '2026-02-03', 'dropped', 90, 50, 'green', 'yellow' FROM generate_series(1, 9) p WHERE p <> 7;
+	SELECT p, '2026-02-03', 'dropped', 90, 50, 'green', 'yellow' FROM generate_series(1, 10) p WHERE p <> 7;
 INSERT INTO retention.initiatives (name, description) VALUES ('am_trial', 'access matrix');
 INSERT INTO retention.initiative_members (initiative, product_id, arm)
-	SELECT 'am_trial', p, 'control' FROM unnest('{2,4,5,6,8,9}'::bigint[]) p;
+	SELECT 'am_trial', p, 'control' FROM unnest('{2,4,5,6,8,9,10}'::bigint[]) p;
 -- a deleted seeded row leaves a deletion record
 INSERT INTO retention.measures (name, rollup, window_length, zero_at, full_at) VALUES ('am_logins', 'sum', '14 days', 0, 50);
 BEGIN;
