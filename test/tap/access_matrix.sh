@@ -35,6 +35,12 @@ psql -X -q -v ON_ERROR_STOP=1 -d postgres \
 	-c "CREATE ROLE am_rep1 IN ROLE retention_rep" -c "CREATE ROLE am_rep2 IN ROLE retention_rep" \
 	-c "CREATE ROLE am_analyst IN ROLE retention_analyst" -c "CREATE ROLE am_nobody" >/dev/null
 
+# ACCESS_MATRIX_PRE_SQL: SQL run as the superuser after the roles are made,
+# before anything else (to watch the test fail: a grant too many, a new table)
+if [ -n "${ACCESS_MATRIX_PRE_SQL:-}" ]; then
+	psql -X -q -d "$db" -c "$ACCESS_MATRIX_PRE_SQL" >/dev/null
+fi
+
 sqlf() {
 	psql -X -q -v ON_ERROR_STOP=1 -d "$db" -o /dev/null "$@" 2>&1
 }
