@@ -120,6 +120,8 @@ check "every table and view: each role's SELECT, INSERT, UPDATE, DELETE, TRUNCAT
 check "every function and aggregate: each role's EXECUTE as declared" \
 	"SELECT format('%s by %s: expected %s (%s), got %s', object, role, expected, profile, got)
 	   FROM am.function_mismatches ORDER BY object, role"
+check "where both reps see a filtered view or result, each sees its own (not the same)" \
+	"SELECT format('%s %s: am_rep1 and am_rep2 see the same', object, action) FROM am.same_filters ORDER BY 1"
 check "every sequence: each role's nextval, currval, setval and SELECT as declared" \
 	"SELECT format('%s %s by %s: expected %s, got %s', object, action, role, expected, got)
 	   FROM am.sequence_mismatches ORDER BY object, action, role"

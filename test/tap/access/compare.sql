@@ -271,3 +271,16 @@ SELECT format('%s notifies %s with payload %s: declared %s', c.object, c.channel
 UNION ALL
 SELECT format('channel %s is declared but no function notifies it', n.channel)
   FROM am.notify_channels n WHERE n.channel NOT IN (SELECT channel FROM calls);
+
+-- Where both reps get a filtered view or result, they do not get the same
+-- one (each sees what its own rows give, not some common subset)
+CREATE VIEW am.same_filters AS
+SELECT r1.object, r1.action
+  FROM am.results r1
+  JOIN am.results r2 ON r2.object = r1.object AND r2.action = r1.action AND r2.target = r1.target
+ WHERE r1.role = 'am_rep1' AND r2.role = 'am_rep2' AND r1.action IN ('select', 'execute')
+   AND r1.state = 'ok' AND r2.state = 'ok' AND r1.fp = r2.fp
+   AND EXISTS (SELECT FROM am.labels l WHERE l.role = 'am_rep1' AND l.object = r1.object
+				  AND l.action = r1.action AND l.label = 'filtered')
+   AND EXISTS (SELECT FROM am.labels l WHERE l.role = 'am_rep2' AND l.object = r1.object
+				  AND l.action = r1.action AND l.label = 'filtered');
