@@ -394,12 +394,25 @@ CREATE POLICY stage_history_rep_read ON retention.stage_history FOR SELECT TO re
 GRANT SELECT ON retention.forgotten_products TO retention_admin, retention_analyst;
 GRANT EXECUTE ON FUNCTION retention.forget_product(bigint, text) TO retention_admin;
 GRANT USAGE ON SEQUENCE retention.forgotten_products_id_seq TO retention_admin;
+-- The history and the log of forgotten products are numbered by the
+-- extension alone (it writes them as the owner): administrators draw no ids.
+REVOKE USAGE ON SEQUENCE retention.stage_history_id_seq, retention.forgotten_products_id_seq
+	FROM retention_admin;
 -- product_overview was made anew under lifecycle.
 GRANT SELECT ON retention.product_overview TO retention_admin, retention_rep, retention_analyst;
 
 ------------------------------------------------------------------------------
 -- health: the type, configuration, aggregate, overrides, snapshots, views
 ------------------------------------------------------------------------------
+
+-- The aggregate reads the measures and scorecards (through the owner's
+-- cache), so it is for the roles that may read them: a role with none of the
+-- retention roles would otherwise learn the configuration by computing.
+REVOKE ALL ON FUNCTION retention.health(text, double precision, timestamptz, timestamptz),
+	retention.health(text, double precision, timestamptz, timestamptz, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION retention.health(text, double precision, timestamptz, timestamptz),
+	retention.health(text, double precision, timestamptz, timestamptz, text)
+	TO retention_admin, retention_rep, retention_analyst;
 
 -- One product's data or configuration can no longer break everyone's health:
 -- observed values are bounded (no sum of them overflows), and a measure's
@@ -3064,7 +3077,7 @@ COMMENT ON TABLE retention.initiatives IS
 
 CREATE TABLE retention.initiative_members (
 	initiative	text NOT NULL REFERENCES retention.initiatives (name) ON UPDATE CASCADE,
-	product_id	bigint NOT NULL REFERENCES retention.products (id),
+	product_id	bigint NOT NULL REFERENCES retention.products (id) ON DELETE CASCADE,
 	arm			text NOT NULL,
 	assigned_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
 	PRIMARY KEY (initiative, product_id)

@@ -375,7 +375,9 @@ SELECT count(*) FILTER (WHERE r.sqlstate = '42501') > 20 AS "no retention role: 
 ------------------------------------------------------------------------------
 -- The attack as it was reported (issue 6): the role must gain nothing
 ------------------------------------------------------------------------------
-CREATE ROLE hj_attacker LOGIN;
+-- (an analyst: the health aggregate, whose configuration cache the attack
+-- aims at, is for the roles that may read the configuration)
+CREATE ROLE hj_attacker LOGIN IN ROLE retention_analyst;
 CREATE SCHEMA hj_attack AUTHORIZATION hj_attacker;
 SET ROLE hj_attacker;
 CREATE FUNCTION hj_attack.eq(a text, b text) RETURNS boolean LANGUAGE plpgsql AS $$

@@ -71,4 +71,8 @@ GRANT UPDATE (stage, stage_reason) ON retention.products TO retention_rep;
 GRANT SELECT ON retention.forgotten_products TO retention_admin, retention_analyst;
 GRANT EXECUTE ON FUNCTION retention.forget_product(bigint, text) TO retention_admin;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA retention TO retention_admin;
+-- The history and the log of forgotten products are numbered by the
+-- extension alone (it writes them as the owner): administrators draw no ids.
+REVOKE USAGE ON SEQUENCE retention.stage_history_id_seq, retention.forgotten_products_id_seq
+	FROM retention_admin;
 

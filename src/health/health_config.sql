@@ -424,4 +424,14 @@ CREATE AGGREGATE retention.health(measure text, value double precision,
 COMMENT ON AGGREGATE retention.health(text, double precision, timestamptz, timestamptz, text) IS
 	'health of a product from its observations as of a moment, on the named scorecard; NULL without data';
 
+-- The aggregate reads the measures and scorecards (through the owner's
+-- cache), so it is for the roles that may read them: a role with none of the
+-- retention roles would otherwise learn the configuration by computing
+-- (test/tap/access_matrix.sh).
+REVOKE ALL ON FUNCTION retention.health(text, double precision, timestamptz, timestamptz),
+	retention.health(text, double precision, timestamptz, timestamptz, text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION retention.health(text, double precision, timestamptz, timestamptz),
+	retention.health(text, double precision, timestamptz, timestamptz, text)
+	TO retention_admin, retention_rep, retention_analyst;
+
 

@@ -104,7 +104,7 @@ COMMENT ON TABLE retention.initiatives IS
 
 CREATE TABLE retention.initiative_members (
 	initiative	text NOT NULL REFERENCES retention.initiatives (name) ON UPDATE CASCADE,
-	product_id	bigint NOT NULL REFERENCES retention.products (id),
+	product_id	bigint NOT NULL REFERENCES retention.products (id) ON DELETE CASCADE,
 	arm			text NOT NULL,
 	assigned_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
 	PRIMARY KEY (initiative, product_id)
