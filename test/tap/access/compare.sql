@@ -3,9 +3,9 @@
 --
 -- Labels: all (allowed, on every row: reads all the superuser reads, writes
 -- succeed on every rep's rows); own (a rep: reads exactly the rows of its own
--- groups, writes succeed on its own rows and do nothing, or are refused, on
--- another rep's); none (allowed, but sees or changes no row); filtered (a
--- view or function: runs, and shows less than the superuser sees); same (a
+-- groups, writes succeed on its own rows and do nothing, or are refused
+-- (42501, or P0002: it does not exist), on another rep's); none (allowed,
+-- but sees or changes no row); filtered (a view or function: runs, and shows less than the superuser sees); same (a
 -- function: the same result, or the same error, as for the superuser); a
 -- SQLSTATE (refused: 42501 permission denied, RT004 append-only, ...).
 \set ON_ERROR_STOP 1
@@ -45,7 +45,7 @@ WITH single AS (
 	-- an attempt on own rows and one on another rep's make one label
 	SELECT o.role, o.object, o.action,
 		   CASE WHEN o.label = 'all' AND x.label = 'all' THEN 'all'
-				WHEN o.label = 'all' AND x.label IN ('none', '42501') THEN 'own'
+				WHEN o.label = 'all' AND x.label IN ('none', '42501', 'P0002') THEN 'own'
 				WHEN o.label = x.label THEN o.label
 				ELSE o.label || '/' || x.label END AS label
 	  FROM single o JOIN single x ON x.role = o.role AND x.object = o.object AND x.action = o.action

@@ -27,6 +27,13 @@ INSERT INTO am.samples VALUES
 ('retention.groups', NULL,
  $$INSERT INTO retention.groups (name, kind, product_types) VALUES ('new onboarding', 'onboarding', '{gadget}')$$,
  'name = name'),
+('retention.feedback', 'am.rep_of_product(t.product_id)',
+ $$INSERT INTO retention.feedback (product_id, kind, score, comment) VALUES (%1$s, 'nps', 5, 'x')$$,
+ 'comment = comment'),
+('retention.feedback_followups',
+ 'am.rep_of_feedback(t.feedback_id)',
+ $$INSERT INTO retention.feedback_followups (feedback_id, top_reason, what_would_help) VALUES (am.open_detractor(%1$s), 'price', 'x')$$,
+ 'top_reason = top_reason'),
 ('retention.health_alerts', 'am.rep_of_product(t.product_id)',
  $$INSERT INTO retention.health_alerts (product_id, as_of, kind, old_score, new_score, old_band, new_band) VALUES (%1$s, '2026-03-01', 'dropped', 90, 50, 'green', 'yellow')$$,
  'kind = kind'),
@@ -89,7 +96,8 @@ UPDATE am.samples SET delete_where = 't.scorecard = ''am_card'' AND t.measure = 
 INSERT INTO am.samples (object, owner, insert_sql, update_set) VALUES
 ('retention.product_overview', 'am.rep_of_product(t.product_id)', '', ''),
 ('retention.product_health', 'am.rep_of_product(t.product_id)', '', ''),
-('retention.at_risk', 'am.rep_of_product(t.product_id)', '', '');
+('retention.at_risk', 'am.rep_of_product(t.product_id)', '', ''),
+('retention.detractors_to_follow_up', 'am.rep_of_product(t.product_id)', '', '');
 
 -- A sample argument for each type; name_pattern (a regular expression on
 -- the parameter's name) picks a better one where the name says more

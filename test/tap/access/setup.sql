@@ -57,6 +57,15 @@ INSERT INTO retention.health_overrides (product_id, score, reason, expires_at)
 	SELECT p, 50, 'hand-set', '2099-01-01' FROM unnest('{2,4,5,6,8,9,10}'::bigint[]) p;
 INSERT INTO retention.health_alerts (product_id, as_of, kind, old_score, new_score, old_band, new_band)
 	SELECT p, '2026-02-03', 'dropped', 90, 50, 'green', 'yellow' FROM generate_series(1, 10) p WHERE p <> 7;
+-- survey answers: an NPS detractor and a promoter for every product; the
+-- detractors are followed up but for products 1, 3 (whose answers the
+-- follow-up attempts use), 4 and 6, who wait
+INSERT INTO retention.feedback (product_id, kind, score, comment, answered_at)
+	SELECT p, 'nps', s, 'am', '2026-02-10 12:00+00'
+	  FROM generate_series(1, 10) p, (VALUES (3), (10)) v (s) WHERE p <> 7;
+INSERT INTO retention.feedback_followups (feedback_id, top_reason, what_would_help, followed_up_by, followed_up_at)
+	SELECT f.id, 'onboarding', 'a training session', 'am_admin', '2026-02-12 12:00+00'
+	  FROM retention.feedback f WHERE f.score = 3 AND f.product_id NOT IN (1, 3, 4, 6);
 INSERT INTO retention.initiatives (name, description) VALUES ('am_trial', 'access matrix');
 INSERT INTO retention.initiative_members (initiative, product_id, arm)
 	SELECT 'am_trial', p, 'control' FROM unnest('{2,4,5,6,8,9,10}'::bigint[]) p;
@@ -93,6 +102,14 @@ CREATE FUNCTION am.rep_of_product(product bigint) RETURNS text
 			  JOIN retention.groups g ON g.id = p.group_id
 			  JOIN retention.reps r ON r.id = g.rep_id
 			 WHERE p.id = product);
+CREATE FUNCTION am.rep_of_feedback(feedback bigint) RETURNS text
+	LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+	RETURN (SELECT am.rep_of_product(f.product_id) FROM retention.feedback f WHERE f.id = feedback);
+CREATE FUNCTION am.open_detractor(product bigint) RETURNS bigint
+	LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+	RETURN (SELECT min(f.id) FROM retention.feedback f
+			 WHERE f.product_id = product AND f.score <= 6
+			   AND NOT EXISTS (SELECT FROM retention.feedback_followups u WHERE u.feedback_id = f.id));
 CREATE FUNCTION am.rep_of_deal(deal bigint) RETURNS text
 	LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
 	RETURN (SELECT min(am.rep_of_product(p.id)) FROM retention.products p WHERE p.deal_id = deal);
