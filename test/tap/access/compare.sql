@@ -5,8 +5,8 @@
 -- succeed on every rep's rows); own (a rep: reads exactly the rows of its own
 -- groups, writes succeed on its own rows and do nothing, or are refused
 -- (42501, or P0002: it does not exist), on another rep's); none (allowed,
--- but sees or changes no row); filtered (a view or function: runs, and shows less than the superuser sees); same (a
--- function: the same result, or the same error, as for the superuser); a
+-- but sees or changes no row); filtered (a view or function: runs, and
+-- shows less than the superuser sees); same (a function: the same result, or the same error, as for the superuser); a
 -- SQLSTATE (refused: 42501 permission denied, RT004 append-only, ...).
 \set ON_ERROR_STOP 1
 CREATE TABLE am.copy_results (role text, object text, action text, state text, n bigint);
