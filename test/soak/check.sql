@@ -7,18 +7,19 @@
 -- When each custom rule existed, at the widest: from the start of the
 -- transaction that added it to the confirmation after the commit of the one
 -- that removed it (NULL: still there).
-CREATE TEMP VIEW rule_spans AS
+CREATE TEMP TABLE rule_spans AS
 SELECT a.from_stage, a.to_stage, a.started_at AS since,
 	   (SELECT r.confirmed_at FROM soak.rule_log r
 		 WHERE r.op = 'remove' AND r.from_stage IS NOT DISTINCT FROM a.from_stage
 		   AND r.to_stage = a.to_stage AND r.id > a.id
 		 ORDER BY r.id LIMIT 1) AS until
   FROM soak.rule_log a WHERE a.op = 'add';
+CREATE INDEX ON rule_spans (to_stage, from_stage);
 
 -- Each history row with its predecessor and the window in which its
 -- transaction checked it (from the transaction's start, changed_at, to its
 -- bookkeeping row, written after the move)
-CREATE TEMP VIEW steps AS
+CREATE TEMP TABLE steps AS
 SELECT h.id, h.product_id, h.from_stage, h.to_stage, h.reason, h.changed_at,
 	   lag(h.to_stage) OVER w AS previous_stage,
 	   row_number() OVER w AS n,

@@ -16,6 +16,7 @@ CREATE TABLE soak.moves_ok (
 	started_at timestamptz NOT NULL,
 	done_at timestamptz NOT NULL
 );
+CREATE INDEX ON soak.moves_ok (product_id, started_at);
 -- Every attempt the extension refused, with its SQLSTATE and what was tried.
 CREATE TABLE soak.refused (
 	what text NOT NULL,
@@ -37,6 +38,7 @@ CREATE TABLE soak.rule_log (
 	confirmed_at timestamptz,
 	backend int NOT NULL DEFAULT pg_backend_pid()
 );
+CREATE INDEX ON soak.rule_log (to_stage, from_stage, id);
 -- Other things done, one row each (no counter row that every client would
 -- have to lock)
 CREATE TABLE soak.counts (what text NOT NULL);
