@@ -14,3 +14,4 @@ SELECT what, n FROM (
 	UNION ALL SELECT 11, c.what, count(*) FROM soak.counts c WHERE c.what <> 'no-op moves' GROUP BY c.what
 ) f ORDER BY o;
 SELECT what, sqlstate, count(*) AS n FROM soak.refused GROUP BY 1, 2 ORDER BY 1, 2;
+SELECT what, sqlstate, count(*) AS n FROM soak.retried GROUP BY 1, 2 ORDER BY 1, 2;
