@@ -82,6 +82,16 @@ CREATE TRIGGER stage_history_append_only
 	BEFORE UPDATE OR DELETE ON retention.stage_history
 	FOR EACH ROW EXECUTE FUNCTION retention.append_only('product_id');
 
+-- A change of a group's kind and a placement into the group no longer miss
+-- each other (two sessions could leave a product in a group of the wrong
+-- kind): the check is in C, counts the products in the latest snapshot after
+-- the row lock, and placement locks the group FOR SHARE.
+CREATE OR REPLACE FUNCTION retention.group_kind_is_stable() RETURNS trigger
+	AS 'MODULE_PATHNAME', 'group_kind_is_stable'
+	LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION retention.group_kind_is_stable() IS
+	'trigger: a group that holds products keeps its kind';
+
 -- Every product's history replays from its entry: products are not deleted.
 CREATE FUNCTION retention.product_is_permanent() RETURNS trigger
 	AS 'MODULE_PATHNAME', 'product_is_permanent'

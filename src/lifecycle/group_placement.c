@@ -8,8 +8,13 @@
  * kind ("onboarding", "retention") and its group is not of that kind, it is
  * placed in the one group of that kind whose product_types include its
  * product type.  A group the statement itself set is kept if it is of the
- * right kind, and refused if not.  Groups come from the session's cache, so
- * placement costs no query.
+ * right kind, and refused if not.  Groups come from the session's cache;
+ * the group chosen is then locked FOR SHARE and its kind read again, so that
+ * a concurrent change of the group's kind (retention.group_kind_is_stable(),
+ * below, which locks the row more strongly and counts the group's products
+ * in the latest snapshot) either waits for the placement and sees the
+ * product, or is seen by it.  Without the lock neither saw the other and a
+ * product ended up in a group of the wrong kind.
  *
  * A rep who moves a product on hands it to another group, often another
  * rep's.  Row-level security checks the new row of an UPDATE against the
@@ -36,8 +41,10 @@
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/rel.h"
+#include "utils/snapmgr.h"
 
 #include "common/retention.h"
+#include "common/run_as_owner.h"
 #include "lifecycle/stage_rules.h"
 
 /* Column numbers of retention.products, resolved once per statement */
@@ -295,6 +302,61 @@ ChooseGroup(Relation rel, StageRules *rules, const char *product,
 	return 0;					/* keep compiler quiet */
 }
 
+/*
+ * Lock group id FOR SHARE, as the owner of the extension's tables, and
+ * return its kind as it is now (in the caller's memory context); NULL if
+ * there is no such group.  In READ COMMITTED a group whose kind changed
+ * meanwhile is read in its new version; in REPEATABLE READ the lock fails
+ * with a serialization error.
+ */
+static char *
+LockedGroupKind(StageRules *rules, int64 id)
+{
+	static SPIPlanPtr plan = NULL;
+	MemoryContext cxt = CurrentMemoryContext;
+	OwnerScope	scope;
+	Datum		arg = Int64GetDatum(id);
+	char	   *kind = NULL;
+	int			ret;
+
+	BeginAsOwner(rules->owner, &scope);
+	if (plan == NULL)
+	{
+		Oid			argtypes[1] = {INT8OID};
+		SPIPlanPtr	p;
+
+		p = SPI_prepare("SELECT g.kind FROM retention.groups g"
+						" WHERE g.id OPERATOR(pg_catalog.=) $1 FOR SHARE OF g",
+						1, argtypes);
+		if (p == NULL)
+			elog(ERROR, "could not prepare the group lock: %s",
+				 SPI_result_code_string(SPI_result));
+		if (SPI_keepplan(p) != 0)
+			elog(ERROR, "could not keep the group lock plan");
+		plan = p;
+	}
+	ret = SPI_execute_plan(plan, &arg, NULL, false, 1);
+	if (ret != SPI_OK_SELECT)
+		elog(ERROR, "could not lock group " INT64_FORMAT ": %s", id,
+			 SPI_result_code_string(ret));
+	if (SPI_processed == 1)
+	{
+		bool		isnull;
+		Datum		value = SPI_getbinval(SPI_tuptable->vals[0],
+										  SPI_tuptable->tupdesc, 1, &isnull);
+
+		if (!isnull)
+		{
+			MemoryContext old = MemoryContextSwitchTo(cxt);
+
+			kind = TextDatumGetCString(value);
+			MemoryContextSwitchTo(old);
+		}
+	}
+	EndAsOwner(&scope);
+	return kind;
+}
+
 PG_FUNCTION_INFO_V1(place_in_group);
 
 /*
@@ -381,7 +443,20 @@ place_in_group(PG_FUNCTION_ARGS)
 		if (current == NULL && group_set)
 			return PointerGetDatum(newtuple);
 		if (current != NULL && strcmp(current->kind, stage) == 0)
-			return PointerGetDatum(newtuple);
+		{
+			/* The cache may be behind: the locked row decides */
+			char	   *kind = LockedGroupKind(rules, current->id);
+
+			if (kind == NULL || strcmp(kind, stage) == 0)
+				return PointerGetDatum(newtuple);
+			ereport(ERROR,
+					(errcode(ERRCODE_RETENTION_NO_GROUP),
+					 errmsg("group \"%s\" is not of kind \"%s\"", current->name, stage),
+					 errdetail("A product in stage \"%s\" belongs in a group of kind \"%s\"; group \"%s\" is of kind \"%s\".",
+							   stage, stage, current->name, kind),
+					 errhint("Leave group_id unset to place the product by its product type."),
+					 errtablecol(rel, cols->group_attnum)));
+		}
 		if (current != NULL && group_set)
 			ereport(ERROR,
 					(errcode(ERRCODE_RETENTION_NO_GROUP),
@@ -402,6 +477,21 @@ place_in_group(PG_FUNCTION_ARGS)
 	chosen = ChooseGroup(rel, rules,
 						 isnull ? "(new)" : psprintf(INT64_FORMAT, id_value),
 						 stage, product_type);
+	{
+		/* The cache chose it; the locked row must still be of the kind */
+		char	   *kind = LockedGroupKind(rules, chosen);
+
+		if (kind != NULL && strcmp(kind, stage) != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+					 errmsg("group \"%s\" changed kind while product %s was being placed in it",
+							FindGroup(rules, chosen)->name,
+							isnull ? "(new)" : psprintf(INT64_FORMAT, id_value)),
+					 errdetail("The product is entering stage \"%s\"; the group is now of kind \"%s\".",
+							   stage, kind),
+					 errhint("Retry the statement: it will place the product by the groups as they are now."),
+					 errtable(rel)));
+	}
 
 	/* Only roles that row-level security applies to need the record */
 	if (!is_insert && !isnull &&
@@ -413,4 +503,104 @@ place_in_group(PG_FUNCTION_ARGS)
 	replvalue = Int64GetDatum(chosen);
 	return PointerGetDatum(heap_modify_tuple_by_cols(newtuple, desc, 1, &replcol,
 													 &replvalue, &replnull));
+}
+
+PG_FUNCTION_INFO_V1(group_kind_is_stable);
+
+/*
+ * BEFORE UPDATE trigger on retention.groups: a group that holds products
+ * keeps its kind.  The row is locked by then, so every placement into the
+ * group that locked it first has ended; the products are counted in the
+ * latest snapshot (as the owner, so that row-level security hides none),
+ * which sees them even in REPEATABLE READ, where the transaction's own
+ * snapshot would not.
+ */
+Datum
+group_kind_is_stable(PG_FUNCTION_ARGS)
+{
+	static SPIPlanPtr plan = NULL;
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+	Relation	rel;
+	TupleDesc	desc;
+	HeapTuple	oldtuple;
+	HeapTuple	newtuple;
+	int			kind_attnum;
+	int			id_attnum;
+	int			name_attnum;
+	char	   *old_kind;
+	char	   *new_kind;
+	char	   *name;
+	bool		isnull;
+	Datum		id;
+	StageRules *rules;
+	OwnerScope	scope;
+	bool		holds;
+	int			ret;
+
+	if (!CALLED_AS_TRIGGER(fcinfo))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("function \"group_kind_is_stable\" was not called by trigger manager")));
+	if (!TRIGGER_FIRED_BEFORE(trigdata->tg_event) ||
+		!TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) ||
+		!TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("function \"group_kind_is_stable\" must be fired BEFORE UPDATE FOR EACH ROW")));
+
+	rel = trigdata->tg_relation;
+	desc = RelationGetDescr(rel);
+	oldtuple = trigdata->tg_trigtuple;
+	newtuple = trigdata->tg_newtuple;
+	kind_attnum = PlacementColumn(rel, "kind", PLACEMENT_TEXT);
+	id_attnum = PlacementColumn(rel, "id", PLACEMENT_BIGINT);
+	name_attnum = PlacementColumn(rel, "name", PLACEMENT_TEXT);
+
+	old_kind = TextColumn(oldtuple, desc, kind_attnum);
+	new_kind = TextColumn(newtuple, desc, kind_attnum);
+	if ((old_kind == NULL && new_kind == NULL) ||
+		(old_kind != NULL && new_kind != NULL && strcmp(old_kind, new_kind) == 0))
+		return PointerGetDatum(newtuple);
+
+	id = heap_getattr(oldtuple, id_attnum, desc, &isnull);
+	if (isnull)
+		return PointerGetDatum(newtuple);
+
+	rules = GetStageRules();
+	BeginAsOwner(rules->owner, &scope);
+	if (plan == NULL)
+	{
+		Oid			argtypes[1] = {INT8OID};
+		SPIPlanPtr	p;
+
+		p = SPI_prepare("SELECT FROM retention.products p"
+						" WHERE p.group_id OPERATOR(pg_catalog.=) $1 LIMIT 1",
+						1, argtypes);
+		if (p == NULL)
+			elog(ERROR, "could not prepare the group's products query: %s",
+				 SPI_result_code_string(SPI_result));
+		if (SPI_keepplan(p) != 0)
+			elog(ERROR, "could not keep the group's products plan");
+		plan = p;
+	}
+	ret = SPI_execute_snapshot(plan, &id, NULL, GetLatestSnapshot(),
+							   InvalidSnapshot, true, false, 1);
+	if (ret != SPI_OK_SELECT)
+		elog(ERROR, "could not look up the products of a group: %s",
+			 SPI_result_code_string(ret));
+	holds = SPI_processed > 0;
+	EndAsOwner(&scope);
+
+	if (holds)
+	{
+		name = TextColumn(oldtuple, desc, name_attnum);
+		ereport(ERROR,
+				(errcode(ERRCODE_RETENTION_NO_GROUP),
+				 errmsg("cannot change the kind of group \"%s\" while it holds products",
+						name ? name : "?"),
+				 errdetail("Group \"%s\" is of kind \"%s\" and products are placed in it for that.",
+						   name ? name : "?", old_kind ? old_kind : ""),
+				 errhint("Create a group of the new kind and move the products there.")));
+	}
+	return PointerGetDatum(newtuple);
 }

@@ -222,22 +222,12 @@ COMMENT ON FUNCTION retention.deal_is_permanent() IS
 	'trigger: a product''s deal_id never changes';
 
 -- A group's kind is what placement relies on: it cannot change under products.
+-- In C: it counts the products in the latest snapshot, after the row lock
+-- that waits for placements into the group (place_in_group locks it FOR
+-- SHARE), so that a concurrent placement cannot slip by.
 CREATE FUNCTION retention.group_kind_is_stable() RETURNS trigger
-	LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
-	SET search_path = pg_catalog, pg_temp
-	AS $$
-BEGIN
-	IF NEW.kind IS DISTINCT FROM OLD.kind
-	   AND EXISTS (SELECT FROM retention.products p WHERE p.group_id = OLD.id) THEN
-		RAISE EXCEPTION 'cannot change the kind of group "%" while it holds products', OLD.name
-			USING ERRCODE = 'RT003',
-				  DETAIL = format('Group "%s" is of kind "%s" and products are placed in it for that.',
-								  OLD.name, OLD.kind),
-				  HINT = 'Create a group of the new kind and move the products there.';
-	END IF;
-	RETURN NEW;
-END
-$$;
+	AS 'MODULE_PATHNAME', 'group_kind_is_stable'
+	LANGUAGE C VOLATILE PARALLEL UNSAFE;
 COMMENT ON FUNCTION retention.group_kind_is_stable() IS
 	'trigger: a group that holds products keeps its kind';
 
