@@ -83,7 +83,7 @@ CheckMrrSince(Relation rel, TimestampTz since, bool has_previous,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("mrr_since cannot be in the future"),
 				 errdetail("The new MRR would take effect at %s, after the current transaction began (%s).",
-						   timestamptz_to_str(since), timestamptz_to_str(now)),
+						   pstrdup(timestamptz_to_str(since)), pstrdup(timestamptz_to_str(now))),
 				 errtablecol(rel, SPI_fnumber(RelationGetDescr(rel), "mrr_since"))));
 	if (since == now)
 		return;
@@ -98,7 +98,7 @@ CheckMrrSince(Relation rel, TimestampTz since, bool has_previous,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("mrr_since cannot be before the product's latest recorded MRR change"),
 				 errdetail("The new MRR would take effect at %s; the current MRR took effect at %s.",
-						   timestamptz_to_str(since), timestamptz_to_str(previous)),
+						   pstrdup(timestamptz_to_str(since)), pstrdup(timestamptz_to_str(previous))),
 				 errhint("Import the history of a product in the order it happened.")));
 }
 

@@ -310,7 +310,7 @@ CheckGivenTime(Relation rel, const char *column, TimestampTz t, bool is_admin)
 				(errcode(ERRCODE_RETENTION_OUT_OF_ORDER),
 				 errmsg("%s cannot be in the future", column),
 				 errdetail("The opportunity gives %s, after the current transaction began (%s).",
-						   timestamptz_to_str(t), timestamptz_to_str(now)),
+						   pstrdup(timestamptz_to_str(t)), pstrdup(timestamptz_to_str(now))),
 				 errtablecol(rel, SPI_fnumber(RelationGetDescr(rel), column))));
 	if (t != now && !is_admin)
 		ereport(ERROR,
@@ -502,7 +502,8 @@ OppBeforeUpdate(Relation rel, HeapTuple oldtuple, HeapTuple newtuple,
 					(errcode(ERRCODE_RETENTION_OUT_OF_ORDER),
 					 errmsg("opportunity %s cannot close before it was created", OppName(&n)),
 					 errdetail("It would close at %s; it was created at %s.",
-							   timestamptz_to_str(n.closed_at), timestamptz_to_str(n.created_at)),
+							   pstrdup(timestamptz_to_str(n.closed_at)),
+							   pstrdup(timestamptz_to_str(n.created_at))),
 					 errtablecol(rel, c->closed_at)));
 	}
 	if (strcmp(n.status, "won") == 0 && strcmp(n.kind, "cross_sell") == 0)
