@@ -27,7 +27,7 @@ snapshot()
 		retention.groups retention.products retention.stage_history public.my_subscriptions \
 		retention.config_deletions retention.measures retention.scorecards \
 		retention.scorecard_measures retention.observations retention.health_overrides \
-		retention.health_snapshots; do
+		retention.health_snapshots retention.opportunities retention.mrr_history; do
 		echo "-- $t"
 		$PSQL -At -d "$1" -c "SELECT t::text FROM $t t ORDER BY 1"
 	done > "$2"
@@ -44,7 +44,7 @@ drop_all()
 at_exit drop_all
 at_exit rm -rf "$WORK"
 
-plan 34
+plan 40
 drop_all
 createdb $SRC
 
@@ -107,6 +107,13 @@ INSERT INTO retention.observations (product_id, measure, observed_at, value) VAL
 	(3, 'usage', '2026-02-25 10:00+00', 5), (3, 'logins', '2026-02-26 10:00+00', 30);
 SELECT retention.override_health(3, 90, 'renewal signed', now() + interval '30 days');
 SELECT retention.snapshot_health('2026-02-27'), retention.snapshot_health('2026-02-28');
+-- growth: a won upsell (product 1's MRR 100 -> 110), a won cross-sell that
+-- became product 2, an open one
+INSERT INTO retention.opportunities (product_id, kind, mrr, note, created_at) VALUES
+	(1, 'upsell', 10, 'more seats', '2026-02-01'), (1, 'cross_sell', 50, NULL, '2026-02-02'),
+	(3, 'upsell', 7.5, 'add-on', '2026-02-03');
+UPDATE retention.opportunities SET status = 'won' WHERE id = 1;
+UPDATE retention.opportunities SET status = 'won', won_product_id = 2, closed_at = '2026-02-20' WHERE id = 2;
 EOF
 
 snapshot $SRC "$WORK/src.txt"
@@ -166,6 +173,13 @@ for db in retention_dump_plain retention_dump_single; do
 		"$db: health is computed as in the source"
 	is "$($PSQL -At -d $db -c "SELECT string_agg(key->>'measure', ',') FROM retention.config_deletions WHERE table_name = 'scorecard_measures'")" \
 		"support_tickets" "$db: the deleted built-in weight stays deleted"
+	# opportunities come back as they were, still guarded, their ids continuing
+	is "$($PSQL -At -d $db -c "SELECT string_agg(concat_ws(':', id, status, won_product_id), ' ' ORDER BY id) FROM retention.opportunities")" \
+		"1:won 2:won:2 3:open" "$db: the opportunities, won and open"
+	is "$(sqlstate $db "UPDATE retention.opportunities SET status = 'lost' WHERE id = 1")" \
+		RT004 "$db: a won opportunity stays won"
+	is "$($PSQL -At -d $db -c "INSERT INTO retention.opportunities (product_id, kind, mrr) VALUES (3, 'upsell', 1) RETURNING id")" \
+		4 "$db: a new opportunity gets the next id"
 done
 
 ok "the test databases are dropped" drop_all
