@@ -208,6 +208,17 @@ INSERT INTO retention.opportunities (product_id, kind, mrr) VALUES (1, 'upsell',
 \echo :LAST_ERROR_SQLSTATE
 UPDATE retention.opportunities SET mrr = 0 WHERE id = 5;
 \echo :LAST_ERROR_SQLSTATE
+-- NULLs where a value is required
+INSERT INTO retention.opportunities (product_id, kind, mrr) VALUES (1, NULL, 5);
+\echo :LAST_ERROR_SQLSTATE
+INSERT INTO retention.opportunities (product_id, kind, mrr) VALUES (NULL, 'upsell', 5);
+\echo :LAST_ERROR_SQLSTATE
+UPDATE retention.opportunities SET status = NULL WHERE id = 5;
+\echo :LAST_ERROR_SQLSTATE
+UPDATE retention.opportunities SET kind = NULL WHERE id = 5;
+\echo :LAST_ERROR_SQLSTATE
+UPDATE retention.opportunities SET product_id = NULL WHERE id = 1;
+\echo :LAST_ERROR_SQLSTATE
 -- no such product, no such rep
 INSERT INTO retention.opportunities (product_id, kind, mrr) VALUES (99, 'upsell', 5);
 \echo :LAST_ERROR_SQLSTATE
