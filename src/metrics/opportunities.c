@@ -418,13 +418,16 @@ OppBeforeInsert(Relation rel, HeapTuple newtuple, const OppColumns *c)
 			return newtuple;	/* nobody to name: no rep */
 		return heap_modify_tuple_by_cols(newtuple, desc, 1, &col, &v, &n);
 	}
-	if (!is_admin &&
-		!(facts.found && facts.has_rep && facts.group_rep == r.rep) &&
-		!(has_my_rep && my_rep == r.rep))
+	/*
+	 * A rep's own products are in the rep's groups, so the group's rep is the
+	 * rep: naming anyone else is refused, and without looking at the product
+	 * (which may not be the rep's: row-level security says so next).
+	 */
+	if (!is_admin && !(has_my_rep && my_rep == r.rep))
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("permission denied to give an opportunity to rep " INT64_FORMAT, r.rep),
-				 errdetail("A rep names as an opportunity's rep only themselves or the rep of the product's group."),
+				 errdetail("A rep names only themselves as an opportunity's rep."),
 				 errhint("Leave rep out: it is the rep of the product's group.")));
 	return newtuple;
 }
