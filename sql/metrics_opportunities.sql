@@ -9,6 +9,7 @@ DROP ROLE IF EXISTS op_rita;
 DROP ROLE IF EXISTS op_ravi;
 DROP ROLE IF EXISTS op_ana;
 DROP ROLE IF EXISTS op_admin;
+DROP ROLE IF EXISTS op_mallory;
 RESET client_min_messages;
 CREATE EXTENSION retention;
 \set SHOW_CONTEXT never
@@ -309,6 +310,29 @@ SELECT retention.forget_product(4, 'test: forgotten') AS history_rows;
 SELECT id, product_id, kind, status, won_product_id FROM retention.opportunities ORDER BY id;
 SELECT retention.forget_product(1, 'test: forgotten') AS history_rows;
 SELECT id, product_id, kind, status, won_product_id FROM retention.opportunities ORDER BY id;
+
+------------------------------------------------------------------------------
+-- The guards on a table of one's own: refused, so that no role can have them
+-- write a product's MRR or its history (mrr_guard wrote the history as its
+-- owner for any table of the right shape)
+------------------------------------------------------------------------------
+CREATE ROLE op_mallory;
+SET ROLE op_mallory;
+CREATE TEMP TABLE fake_products (id bigint, mrr numeric, mrr_since timestamptz);
+CREATE TRIGGER fake AFTER INSERT ON fake_products FOR EACH ROW EXECUTE FUNCTION retention.mrr_guard();
+INSERT INTO fake_products VALUES (2, 999999, now());
+\echo :LAST_ERROR_SQLSTATE
+CREATE TEMP TABLE fake_opportunities (id bigint, product_id bigint, kind text, mrr numeric, status text,
+	rep bigint, created_at timestamptz, closed_at timestamptz, won_product_id bigint);
+CREATE TRIGGER fake BEFORE INSERT OR UPDATE ON fake_opportunities
+	FOR EACH ROW EXECUTE FUNCTION retention.opportunity_guard();
+INSERT INTO fake_opportunities (id, product_id, kind, mrr, status, created_at)
+	VALUES (1, 2, 'upsell', 5000, 'open', now());
+\echo :LAST_ERROR_SQLSTATE
+RESET ROLE;
+DROP TABLE fake_products, fake_opportunities;
+DROP ROLE op_mallory;
+SELECT product_id, mrr FROM retention.mrr_history WHERE product_id = 2 ORDER BY id;
 
 SET client_min_messages = warning;
 DROP EXTENSION retention CASCADE;

@@ -179,6 +179,16 @@ mrr_guard(PG_FUNCTION_ARGS)
 				 errmsg("function \"mrr_guard\" must be fired for INSERT or UPDATE")));
 
 	rel = trigdata->tg_relation;
+
+	/*
+	 * Only on retention.products: the history is written as its owner, so on
+	 * a table of their own anyone could forge a product's MRR history.
+	 */
+	if (RelationGetRelid(rel) != RetentionRelid("products"))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("function \"mrr_guard\" must be fired for table \"retention.products\""),
+				 errdetail("It writes the MRR history of the extension's products; it guards no other table.")));
 	desc = RelationGetDescr(rel);
 	id_att = MrrColumn(rel, "id", INT8OID);
 	mrr_att = MrrColumn(rel, "mrr", NUMERICOID);

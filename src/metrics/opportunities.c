@@ -663,6 +663,16 @@ opportunity_guard(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("function \"opportunity_guard\" must be fired for row")));
 
+	/*
+	 * Only on retention.opportunities: on a table of its own, a role could
+	 * otherwise have this trigger change products' MRR.  (It runs as the
+	 * table's owner, so it could not; still, refuse plainly.)
+	 */
+	if (RelationGetRelid(rel) != RetentionRelid("opportunities"))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("function \"opportunity_guard\" must be fired for table \"retention.opportunities\""),
+				 errdetail("It guards the extension's opportunities and applies won upsells to their products; it guards no other table.")));
 	OppFindColumns(rel, &cols);
 
 	if (TRIGGER_FIRED_AFTER(event))
