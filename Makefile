@@ -25,6 +25,7 @@ SQL_PIECES = \
 	src/survival/survival.sql \
 	src/survival/survival_model.sql \
 	src/metrics/mrr.sql \
+	src/metrics/opportunities.sql \
 	src/metrics/survey.sql \
 	src/metrics/feedback.sql \
 	src/metrics/rates.sql \

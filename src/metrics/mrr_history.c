@@ -83,7 +83,7 @@ CheckMrrSince(Relation rel, TimestampTz since, bool has_previous,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("mrr_since cannot be in the future"),
 				 errdetail("The new MRR would take effect at %s, after the current transaction began (%s).",
-						   timestamptz_to_str(since), timestamptz_to_str(now)),
+						   pstrdup(timestamptz_to_str(since)), pstrdup(timestamptz_to_str(now))),
 				 errtablecol(rel, SPI_fnumber(RelationGetDescr(rel), "mrr_since"))));
 	if (since == now)
 		return;
@@ -98,7 +98,7 @@ CheckMrrSince(Relation rel, TimestampTz since, bool has_previous,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("mrr_since cannot be before the product's latest recorded MRR change"),
 				 errdetail("The new MRR would take effect at %s; the current MRR took effect at %s.",
-						   timestamptz_to_str(since), timestamptz_to_str(previous)),
+						   pstrdup(timestamptz_to_str(since)), pstrdup(timestamptz_to_str(previous))),
 				 errhint("Import the history of a product in the order it happened.")));
 }
 
@@ -179,6 +179,16 @@ mrr_guard(PG_FUNCTION_ARGS)
 				 errmsg("function \"mrr_guard\" must be fired for INSERT or UPDATE")));
 
 	rel = trigdata->tg_relation;
+
+	/*
+	 * Only on retention.products: the history is written as its owner, so on
+	 * a table of their own anyone could forge a product's MRR history.
+	 */
+	if (RelationGetRelid(rel) != RetentionRelid("products"))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("function \"mrr_guard\" must be fired for table \"retention.products\""),
+				 errdetail("It writes the MRR history of the extension's products; it guards no other table.")));
 	desc = RelationGetDescr(rel);
 	id_att = MrrColumn(rel, "id", INT8OID);
 	mrr_att = MrrColumn(rel, "mrr", NUMERICOID);

@@ -424,3 +424,111 @@ RESET ROLE;
 DROP TABLE demo_answer;
 DROP FUNCTION pg_temp.fb_pick(bigint, integer, integer);
 ANALYZE retention.feedback, retention.feedback_followups;
+
+-- Growth opportunities (issue 10, section 4)
+------------------------------------------------------------------------------
+-- About 40 opportunities over the last 18 months on products still under
+-- care (every seventh one, by id), imported by cs_ops with their real dates:
+-- created open, then won or lost.  A won upsell raises its product's MRR
+-- from the day it was won (through the MRR history; never before the
+-- product's latest MRR change); a won cross-sell becomes a new product of
+-- the same customer, entering onboarding that day.  Then, this week, four
+-- reps log opportunities themselves (row-level security gives each only
+-- their own products), and one wins hers.  The same data every time.
+CREATE TEMP TABLE demo_opp AS
+SELECT pg_catalog.row_number() OVER (ORDER BY p.id) AS i,
+	   p.id AS product_id, p.deal_id, p.customer, p.product_type, p.mrr, p.mrr_since,
+	   (SELECT pg_catalog.min(h.changed_at) FROM retention.stage_history h
+		 WHERE h.table_name = 'retention.products' AND h.product_id = p.id) AS entered_at
+  FROM retention.products p
+ WHERE p.stage IN ('retention', 'onboarding') AND p.mrr > 0 AND p.id % 7 = 3
+ ORDER BY p.id
+ LIMIT 36;
+GRANT SELECT ON demo_opp TO cs_ops;
+
+SET ROLE cs_ops;
+DO $opportunities$
+DECLARE
+	o record;
+	kind text;
+	amount numeric;
+	outcome text;
+	created timestamptz;
+	closing timestamptz;
+	opp bigint;
+	new_product bigint;
+BEGIN
+	FOR o IN SELECT * FROM demo_opp ORDER BY i LOOP
+		kind := CASE WHEN o.i % 4 = 0 THEN 'cross_sell' ELSE 'upsell' END;
+		amount := CASE WHEN kind = 'cross_sell' THEN (ARRAY[300, 450, 600])[o.i % 3 + 1]
+					   ELSE GREATEST(pg_catalog.round(o.mrr * (0.08 + 0.04 * (o.i % 5)), -1), 10) END;
+		outcome := CASE WHEN o.i % 10 IN (1, 2, 4, 6, 8) THEN 'won'
+						WHEN o.i % 10 IN (3, 7, 9) THEN 'lost' ELSE 'open' END;
+		created := LEAST(pg_catalog.now(),
+			GREATEST(pg_catalog.now() - (545 - o.i * 14) * interval '1 day' + time '10:00',
+								coalesce(o.entered_at, pg_catalog.now())));
+		closing := created + (15 + (o.i * 7) % 40) * interval '1 day';
+		IF closing > pg_catalog.now() THEN
+			outcome := 'open';				-- still being worked
+		END IF;
+
+		INSERT INTO retention.opportunities (product_id, kind, mrr, note, created_at)
+		VALUES (o.product_id, kind, amount,
+				CASE WHEN kind = 'cross_sell'
+					 THEN (ARRAY['wants the integrations add-on', 'asked about the mobile app',
+								 'new team could use it'])[o.i % 3 + 1]
+					 ELSE (ARRAY['more seats for a new team', 'asked about the enterprise tier',
+								 'usage near the plan limit', 'new department rolling out',
+								 'renewal call: room to grow'])[o.i % 5 + 1] END,
+				created)
+		RETURNING id INTO opp;
+
+		IF outcome = 'lost' THEN
+			UPDATE retention.opportunities SET status = 'lost', closed_at = closing,
+				   note = note || '; lost: ' || (ARRAY['no budget this year', 'chose a competitor',
+													  'timing: revisit next quarter'])[o.i % 3 + 1]
+			 WHERE id = opp;
+		ELSIF outcome = 'won' AND kind = 'upsell' THEN
+			UPDATE retention.opportunities
+			   SET status = 'won',
+				   closed_at = LEAST(pg_catalog.now(), GREATEST(closing, o.mrr_since))
+			 WHERE id = opp;
+		ELSIF outcome = 'won' THEN
+			INSERT INTO retention.products (deal_id, customer, product_type, mrr, mrr_since, stage,
+											created_at, stage_entered_at)
+			VALUES (o.deal_id, o.customer,
+					CASE WHEN o.product_type = 'integrations' THEN 'mobile_app' ELSE 'integrations' END,
+					amount, closing, 'onboarding', closing, closing)
+			RETURNING id INTO new_product;
+			UPDATE retention.opportunities SET status = 'won', closed_at = closing, won_product_id = new_product
+			 WHERE id = opp;
+		END IF;
+	END LOOP;
+END
+$opportunities$;
+RESET ROLE;
+
+-- This week: four reps log an opportunity on their first product under care
+-- with an MRR (each sees only their own), and Maria wins hers on the call.
+SET ROLE rep_maria;
+INSERT INTO retention.opportunities (product_id, kind, mrr, note)
+SELECT p.id, 'upsell', 200, 'found on a QBR call' FROM retention.products p
+ WHERE p.stage = 'retention' AND p.mrr > 0 ORDER BY p.id LIMIT 1;
+UPDATE retention.opportunities SET status = 'won'
+ WHERE note = 'found on a QBR call' AND status = 'open';
+SET ROLE rep_kenji;
+INSERT INTO retention.opportunities (product_id, kind, mrr, note)
+SELECT p.id, 'upsell', 150, 'found on a QBR call' FROM retention.products p
+ WHERE p.stage = 'retention' AND p.mrr > 0 ORDER BY p.id LIMIT 1;
+SET ROLE rep_priya;
+INSERT INTO retention.opportunities (product_id, kind, mrr, note)
+SELECT p.id, 'cross_sell', 450, 'asked about mobile' FROM retention.products p
+ WHERE p.stage = 'retention' AND p.mrr > 0 ORDER BY p.id LIMIT 1;
+SET ROLE rep_tom;
+INSERT INTO retention.opportunities (product_id, kind, mrr, note)
+SELECT p.id, 'upsell', 100, 'found on a QBR call' FROM retention.products p
+ WHERE p.stage = 'retention' AND p.mrr > 0 ORDER BY p.id LIMIT 1;
+RESET ROLE;
+
+DROP TABLE demo_opp;
+ANALYZE retention.opportunities, retention.mrr_history, retention.products;

@@ -315,3 +315,25 @@ SELECT rep, sum(detractors) AS detractors, sum(followed_up_within_7_days) AS wit
 SELECT top_reason, followups, share, last_90_days, average_score
   FROM retention.detractor_reasons
  ORDER BY followups DESC, top_reason;
+
+\echo '14. Growth opportunities (retention.pipeline, retention.pipeline_by_month)'
+\echo '   Per rep: what is open, the win rate of the closed ones, the MRR won; a won'
+\echo '   upsell raised its product''s MRR (expansion), a won cross-sell became a new product.'
+SELECT coalesce(rep, '(no rep)') AS rep, open_count AS open, open_mrr, won_count AS won,
+	   lost_count AS lost, win_rate, won_mrr, won_mrr_per_month AS "won per month (12 mo)"
+  FROM retention.pipeline ORDER BY won_mrr DESC, rep;
+\echo '   MRR won per month, all reps, over the last 12 months:'
+SELECT month, sum(opened) AS opened, sum(won) AS won, sum(lost) AS lost,
+	   sum(upsell_mrr_won) AS upsell_mrr, sum(cross_sell_mrr_won) AS cross_sell_mrr,
+	   repeat('#', (sum(mrr_won) / 100)::int) AS chart
+  FROM retention.pipeline_by_month
+ WHERE month > (date_trunc('month', now()) - interval '12 months')::date
+ GROUP BY month ORDER BY month;
+\echo '   The largest open opportunities:'
+SELECT o.id, r.name AS rep, d.customer, p.product_type, o.kind, o.mrr, o.created_at::date AS found_on, o.note
+  FROM retention.opportunities o
+  JOIN retention.products p ON p.id = o.product_id
+  JOIN retention.deals d ON d.id = p.deal_id
+  LEFT JOIN retention.reps r ON r.id = o.rep
+ WHERE o.status = 'open'
+ ORDER BY o.mrr DESC, o.id LIMIT 5;

@@ -27,7 +27,8 @@ snapshot()
 		retention.groups retention.products retention.stage_history public.my_subscriptions \
 		retention.config_deletions retention.measures retention.scorecards \
 		retention.scorecard_measures retention.observations retention.health_overrides \
-		retention.health_snapshots retention.feedback retention.feedback_followups; do
+		retention.health_snapshots retention.feedback retention.feedback_followups \
+		retention.opportunities retention.mrr_history; do
 		echo "-- $t"
 		$PSQL -At -d "$1" -c "SELECT t::text FROM $t t ORDER BY 1"
 	done > "$2"
@@ -44,7 +45,7 @@ drop_all()
 at_exit drop_all
 at_exit rm -rf "$WORK"
 
-plan 38
+plan 44
 drop_all
 createdb $SRC
 
@@ -114,6 +115,13 @@ INSERT INTO retention.feedback (product_id, kind, score, comment, answered_at) V
 	(2, 'csat', 5, NULL, '2025-06-03 10:00+00');
 INSERT INTO retention.feedback_followups (feedback_id, top_reason, what_would_help, followed_up_at)
 	VALUES (1, 'performance', 'faster reports', '2025-06-03 10:00+00');
+-- growth: a won upsell (product 1's MRR 100 -> 110), a won cross-sell that
+-- became product 2, an open one
+INSERT INTO retention.opportunities (product_id, kind, mrr, note, created_at) VALUES
+	(1, 'upsell', 10, 'more seats', '2026-02-01'), (1, 'cross_sell', 50, NULL, '2026-02-02'),
+	(3, 'upsell', 7.5, 'add-on', '2026-02-03');
+UPDATE retention.opportunities SET status = 'won' WHERE id = 1;
+UPDATE retention.opportunities SET status = 'won', won_product_id = 2, closed_at = '2026-02-20' WHERE id = 2;
 EOF
 
 snapshot $SRC "$WORK/src.txt"
@@ -179,6 +187,13 @@ for db in retention_dump_plain retention_dump_single; do
 		"1:4 2:9" "$db: each NPS answer has its one observation"
 	is "$($PSQL -At -d $db -c "WITH f AS (INSERT INTO retention.feedback (product_id, kind, score) VALUES (3, 'nps', 8) RETURNING id) SELECT id FROM f" -c "SELECT count(*) FROM retention.observations WHERE feedback_id = 4")" \
 		"$(printf '4\n1')" "$db: a new answer gets the next id and its observation"
+	# opportunities come back as they were, still guarded, their ids continuing
+	is "$($PSQL -At -d $db -c "SELECT string_agg(concat_ws(':', id, status, won_product_id), ' ' ORDER BY id) FROM retention.opportunities")" \
+		"1:won 2:won:2 3:open" "$db: the opportunities, won and open"
+	is "$(sqlstate $db "UPDATE retention.opportunities SET status = 'lost' WHERE id = 1")" \
+		RT004 "$db: a won opportunity stays won"
+	is "$($PSQL -At -d $db -c "INSERT INTO retention.opportunities (product_id, kind, mrr) VALUES (3, 'upsell', 1) RETURNING id")" \
+		4 "$db: a new opportunity gets the next id"
 done
 
 ok "the test databases are dropped" drop_all

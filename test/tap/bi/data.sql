@@ -43,3 +43,12 @@ INSERT INTO retention.feedback (product_id, kind, score, comment, answered_at) V
 INSERT INTO retention.feedback_followups (feedback_id, top_reason, what_would_help, followed_up_at)
 SELECT f.id, 'onboarding', 'more training, sooner', f.answered_at + interval '2 days 3 hours'
   FROM retention.feedback f WHERE f.score = 3;
+-- Growth opportunities: a won upsell (raising product 2's MRR), a lost one,
+-- an open cross-sell with a non-ASCII note, one on a product without a rep
+INSERT INTO retention.opportunities (id, product_id, kind, mrr, note, created_at) VALUES
+	(1, 2, 'upsell', 12.34, 'more seats', '2025-10-20 09:00:00+00'),
+	(2, 3, 'upsell', 100, NULL, '2025-03-01 12:00:00+00'),
+	(3, 3, 'cross_sell', 250.5, 'Zoë wants the ERP add-on ✓', now() - interval '3 days'),
+	(4, 1, 'upsell', 0.01, NULL, now() - interval '1 day');
+UPDATE retention.opportunities SET status = 'won' WHERE id = 1;
+UPDATE retention.opportunities SET status = 'lost', closed_at = '2025-11-02 06:30:00+00' WHERE id = 2;
