@@ -541,6 +541,7 @@ ActivityCheck(const ActivityFields *f, const uint8_t *bits)
 	}
 	else
 	{
+		int64_t		day;
 		int64_t		midnight;
 
 		/* periods of valid timestamps only (years 4713 BC to 294276 AD) */
@@ -551,7 +552,15 @@ ActivityCheck(const ActivityFields *f, const uint8_t *bits)
 			return ACTIVITY_CHECK_CALENDAR_WINDOW;
 		if (f->anchor < -limit || f->anchor > limit)
 			return ACTIVITY_CHECK_START_RANGE;
-		midnight = ((int64_t) ActivityPeriodStartJulian(f->unit, f->anchor) - EPOCH_JDATE) * USECS_PER_DAY;
+		/*
+		 * The period must start on a day of the timestamp range, or its
+		 * midnight overflows (the anchor limits above are looser than the
+		 * range: they only keep the Julian day arithmetic in range).
+		 */
+		day = (int64_t) ActivityPeriodStartJulian(f->unit, f->anchor) - EPOCH_JDATE;
+		if (day < MIN_TIMESTAMP / USECS_PER_DAY - 1 || day > END_TIMESTAMP / USECS_PER_DAY)
+			return ACTIVITY_CHECK_START_RANGE;
+		midnight = day * USECS_PER_DAY;
 		/* the text form writes the offset in whole seconds */
 		if (f->start < midnight - MAX_START_OFFSET || f->start > midnight + MAX_START_OFFSET ||
 			(f->start - midnight) % USECS_PER_SEC != 0)
