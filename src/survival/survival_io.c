@@ -314,24 +314,16 @@ survival_recv(PG_FUNCTION_ARGS)
 }
 
 PG_FUNCTION_INFO_V1(survival_send);
-/* Binary output */
+/* Binary output: the parsing core writes it */
 Datum
 survival_send(PG_FUNCTION_ARGS)
 {
 	SurvivalData *s = PG_GETARG_SURVIVAL_P(0);
-	const float8 *t = SURV_TIMES(s);
-	const int64 *ev = SURV_EVENTS(s);
-	const int64 *ce = SURV_CENSORED(s);
-	StringInfoData buf;
+	Size		size = 5 + (Size) s->n * SURVIVAL_BINARY_ENTRY;
+	bytea	   *result = palloc(VARHDRSZ + size);
 
-	pq_begintypsend(&buf);
-	pq_sendbyte(&buf, SURVIVAL_FORMAT_VERSION);
-	pq_sendint32(&buf, s->n);
-	for (int32 i = 0; i < s->n; i++)
-	{
-		pq_sendfloat8(&buf, t[i]);
-		pq_sendint64(&buf, ev[i]);
-		pq_sendint64(&buf, ce[i]);
-	}
-	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+	SET_VARSIZE(result, VARHDRSZ + size);
+	SurvivalEncodeBinary(SURV_TIMES(s), SURV_EVENTS(s), SURV_CENSORED(s), s->n,
+						 (unsigned char *) VARDATA(result));
+	PG_RETURN_BYTEA_P(result);
 }
