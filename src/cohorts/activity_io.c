@@ -4,18 +4,9 @@
  *	  The retention.activity type: text and binary input/output, equality,
  *	  hashing, accessors and retained().
  *
- * Text form: (unit,start,{periods}), e.g.
- *	(month,2026-01-01T00:00:00+01:00,{0,1,3})
- *	(7 days,2026-01-05T10:30:00+00:00,{0,2})
- * A calendar unit's start is written as the local date its period 0 starts
- * on, at midnight, with the offset from UTC that makes it the stored
- * instant: the date gives the period's number and the offset the instant,
- * so the form reads back to the same value whatever the session's time
- * zone or DateStyle.  A fixed window's start is written in UTC.  Both are
- * parsed here, not by timestamptz_in, for the same reason.
- *
- * Binary form: version byte, unit byte, window int64, start int64, anchor
- * int32, nbits int32, then the bitmap's bytes.
+ * The text and binary forms are read and checked by the parsing core
+ * (activity_parse.c, which describes them and needs no backend); this file
+ * turns its error codes into the messages and SQLSTATEs reported.
  *
  *-------------------------------------------------------------------------
  */
@@ -33,9 +24,6 @@
 
 #include "cohorts/cohorts.h"
 
-/* How far a calendar start may be from UTC midnight of its date */
-#define MAX_START_OFFSET	(18 * USECS_PER_HOUR)
-
 static void ActivitySyntaxError(const char *str, const char *detail) pg_attribute_noreturn();
 
 /* Raise the syntax error for text input str */
@@ -49,6 +37,17 @@ ActivitySyntaxError(const char *str, const char *detail)
 			 errhint("The form is (unit,start,{periods}), such as (month,2026-01-01T00:00:00+00:00,{0,1,3}).")));
 }
 
+/* The core's view of an activity's fields */
+static void
+ActivityToFields(const Activity *a, ActivityFields *f)
+{
+	f->unit = a->unit;
+	f->window = a->window;
+	f->start = a->start;
+	f->anchor = a->anchor;
+	f->nbits = a->nbits;
+}
+
 /*
  * Check the fields of an activity; NULL if it is valid, else why not.
  * Used by text and binary input, which must accept exactly what output
@@ -57,45 +56,35 @@ ActivitySyntaxError(const char *str, const char *detail)
 static const char *
 ActivityProblem(const Activity *a)
 {
-	int			nbytes = ActivityBytes(a->nbits);
+	ActivityFields f;
 
-	if (a->unit < COHORT_UNIT_DAY || a->unit > COHORT_UNIT_FIXED)
-		return "The unit is not day, week, month or a fixed window.";
-	if (TIMESTAMP_NOT_FINITE(a->start) || !IS_VALID_TIMESTAMP(a->start))
-		return "The start is not a finite timestamp.";
-	if (a->unit == COHORT_UNIT_FIXED)
+	ActivityToFields(a, &f);
+	switch (ActivityCheck(&f, a->bits))
 	{
-		if (a->window <= 0 || a->anchor != 0)
+		case ACTIVITY_PARSE_OK:
+			return NULL;
+		case ACTIVITY_CHECK_UNIT:
+			return "The unit is not day, week, month or a fixed window.";
+		case ACTIVITY_CHECK_START:
+			return "The start is not a finite timestamp.";
+		case ACTIVITY_CHECK_FIXED_WINDOW:
 			return "A fixed window must be positive.";
-	}
-	else
-	{
-		int64		midnight;
-
-		/* periods of valid timestamps only (years 4713 BC to 294276 AD) */
-		int32		limit = a->unit == COHORT_UNIT_DAY ? 110000000 :
-			a->unit == COHORT_UNIT_WEEK ? 16000000 : 3600000;
-
-		if (a->window != 0)
+		case ACTIVITY_CHECK_WINDOW_RANGE:
+			return "A fixed window must be shorter than 1000000 days.";
+		case ACTIVITY_CHECK_CALENDAR_WINDOW:
 			return "A calendar unit has no window.";
-
-		if (a->anchor < -limit || a->anchor > limit)
+		case ACTIVITY_CHECK_START_RANGE:
 			return "The start is out of range.";
-		midnight = ((int64) PeriodStartJulian(a->unit, a->anchor) - POSTGRES_EPOCH_JDATE) * USECS_PER_DAY;
-		if (a->start < midnight - MAX_START_OFFSET || a->start > midnight + MAX_START_OFFSET)
+		case ACTIVITY_CHECK_START_PERIOD:
 			return "The start is not the beginning of its period.";
-	}
-	if (a->nbits < 0 || a->nbits > ACTIVITY_MAX_PERIODS)
-		return "Too many periods.";
-	if (a->nbits > 0)
-	{
-		uint8		last = a->bits[nbytes - 1];
-		int			top = (a->nbits - 1) % 8;
-
-		if (((last >> top) & 1) == 0 || (top < 7 && (last >> (top + 1)) != 0))
+		case ACTIVITY_CHECK_TOO_MANY:
+			return "Too many periods.";
+		case ACTIVITY_CHECK_BITMAP:
 			return "The bitmap does not end at its last active period.";
+		default:
+			break;
 	}
-	return NULL;
+	return "The value is malformed.";
 }
 
 /* A new activity in CurrentMemoryContext with room for nbits bits, zeroed */
@@ -115,32 +104,6 @@ NewActivity(int unit, int64 window, int32 anchor, TimestampTz start, int32 nbits
 	return a;
 }
 
-/* Skip white space */
-static inline const char *
-SkipSpace(const char *p)
-{
-	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-		p++;
-	return p;
-}
-
-/* Read exactly n decimal digits at *p */
-static bool
-ReadDigits(const char **p, int n, int *value)
-{
-	int			v = 0;
-
-	while (n-- > 0)
-	{
-		if (**p < '0' || **p > '9')
-			return false;
-		v = v * 10 + (**p - '0');
-		(*p)++;
-	}
-	*value = v;
-	return true;
-}
-
 /*
  * Parse YYYY-MM-DDTHH:MM:SS[.ffffff](Z|+HH:MM[:SS]) into the instant and
  * the Julian day of its written date.  False if malformed.
@@ -148,109 +111,49 @@ ReadDigits(const char **p, int n, int *value)
 bool
 CohortParseInstant(const char *p, const char *end, TimestampTz *result, int *julian)
 {
-	struct pg_tm tm;
-	fsec_t		fsec = 0;
-	int			tz = 0;
-	int			oh = 0,
-				om = 0,
-				os = 0;
-	int			sign;
+	int64_t		t;
 
-	memset(&tm, 0, sizeof(tm));
-	if (!ReadDigits(&p, 4, &tm.tm_year) || *p++ != '-' ||
-		!ReadDigits(&p, 2, &tm.tm_mon) || *p++ != '-' ||
-		!ReadDigits(&p, 2, &tm.tm_mday) || *p++ != 'T' ||
-		!ReadDigits(&p, 2, &tm.tm_hour) || *p++ != ':' ||
-		!ReadDigits(&p, 2, &tm.tm_min) || *p++ != ':' ||
-		!ReadDigits(&p, 2, &tm.tm_sec))
+	if (!ActivityParseInstant(p, end, &t, julian))
 		return false;
-	if (*p == '.')
-	{
-		int			scale = 100000;
-
-		p++;
-		if (*p < '0' || *p > '9')
-			return false;
-		while (*p >= '0' && *p <= '9')
-		{
-			if (scale == 0)
-				return false;
-			fsec += (*p++ - '0') * scale;
-			scale /= 10;
-		}
-	}
-	if (*p == 'Z')
-		p++;
-	else if (*p == '+' || *p == '-')
-	{
-		sign = (*p++ == '+') ? 1 : -1;
-		if (!ReadDigits(&p, 2, &oh) || *p++ != ':' || !ReadDigits(&p, 2, &om))
-			return false;
-		if (*p == ':' && (p++, !ReadDigits(&p, 2, &os)))
-			return false;
-		if (oh > 15 || om > 59 || os > 59)
-			return false;
-		/* PostgreSQL's tz counts seconds west of Greenwich */
-		tz = -sign * (oh * SECS_PER_HOUR + om * SECS_PER_MINUTE + os);
-	}
-	else
-		return false;
-	if (p != end)
-		return false;
-	if (tm.tm_year < 1 || tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 ||
-		tm.tm_mday > day_tab[isleap(tm.tm_year)][tm.tm_mon - 1] ||
-		tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 59)
-		return false;
-	if (tm2timestamp(&tm, fsec, &tz, result) != 0 || !IS_VALID_TIMESTAMP(*result))
-		return false;
-	*julian = date2j(tm.tm_year, tm.tm_mon, tm.tm_mday);
+	*result = t;
 	return true;
 }
 
-/* Is s of the form output writes for a window: [N day[s]][ HH:MM:SS[.f]]? */
-static bool
-WindowTextIsValid(const char *s)
+/* Periods of the text form as they are read */
+typedef struct ActivityCollect
 {
-	const char *p = s;
-	bool		any = false;
-	int			v;
+	int32		n;
+	int32		cap;
+	int32	   *list;
+} ActivityCollect;
 
-	if (*p >= '0' && *p <= '9')
-	{
-		while (*p >= '0' && *p <= '9')
-			p++;
-		if (p - s > 6)
-			return false;		/* a window of more than 999,999 days */
-		if (strncmp(p, " days", 5) == 0)
-			p += 5;
-		else if (strncmp(p, " day", 4) == 0)
-			p += 4;
-		else
-			p = s;				/* perhaps HH:MM:SS */
-		any = p != s;
-		if (any && *p == ' ')
-			p++;
-		else if (any && *p != '\0')
-			return false;
-	}
-	if (*p != '\0')
-	{
-		if (!ReadDigits(&p, 2, &v) || *p++ != ':' || !ReadDigits(&p, 2, &v) ||
-			*p++ != ':' || !ReadDigits(&p, 2, &v))
-			return false;
-		if (*p == '.')
-		{
-			int			n = 0;
+/* The parsing core's window callback: the text read as an interval */
+static bool
+ActivityWindowFromText(void *arg, const char *text, size_t len, int64_t *window)
+{
+	Interval   *iv;
 
-			p++;
-			while (*p >= '0' && *p <= '9' && n < 7)
-				p++, n++;
-			if (n < 1 || n > 6)
-				return false;
-		}
-		any = true;
+	iv = DatumGetIntervalP(DirectFunctionCall3(interval_in,
+											   CStringGetDatum(pnstrdup(text, len)),
+											   ObjectIdGetDatum(InvalidOid),
+											   Int32GetDatum(-1)));
+	*window = CohortWindowFromInterval(iv);
+	return true;
+}
+
+/* The parsing core's period callback: append one period */
+static bool
+ActivityCollectPeriod(void *arg, int32_t period)
+{
+	ActivityCollect *c = (ActivityCollect *) arg;
+
+	if (c->n == c->cap)
+	{
+		c->cap *= 2;
+		c->list = repalloc(c->list, c->cap * sizeof(int32));
 	}
-	return any && *p == '\0';
+	c->list[c->n++] = period;
+	return true;
 }
 
 PG_FUNCTION_INFO_V1(activity_in);
@@ -260,96 +163,53 @@ Datum
 activity_in(PG_FUNCTION_ARGS)
 {
 	char	   *str = PG_GETARG_CSTRING(0);
-	const char *p = SkipSpace(str);
-	const char *comma;
-	const char *close;
-	int			unit;
-	int64		window = 0;
-	TimestampTz start;
-	int			julian;
-	int32		anchor = 0;
-	int32		nbits = 0;
-	int32		cap = 64;
-	int32	   *list = palloc(cap * sizeof(int32));
-	int32		n = 0;
+	ActivityCollect c;
+	ActivityFields f;
+	ActivityParseError err;
 	Activity   *a;
 	const char *problem;
 	int			i;
 
-	if (*p++ != '(')
-		ActivitySyntaxError(str, "It does not start with \"(\".");
-
-	/* the unit: a calendar unit's name or an interval */
-	comma = strchr(p, ',');
-	if (comma == NULL)
-		ActivitySyntaxError(str, "The unit is not followed by \",\".");
-	unit = CohortUnitFromName(p, comma - p);
-	if (unit == 0)
+	c.n = 0;
+	c.cap = 64;
+	c.list = palloc(c.cap * sizeof(int32));
+	switch (ActivityParseText(str, strlen(str), ActivityWindowFromText,
+							  ActivityCollectPeriod, &c, &f, &err))
 	{
-		char	   *ivtext = pnstrdup(p, comma - p);
-		Interval   *iv;
-		/* only what output writes: [N day[s]][ ][HH:MM:SS[.ffffff]] */
-		if (!WindowTextIsValid(ivtext))
+		case ACTIVITY_PARSE_OK:
+			break;
+		case ACTIVITY_TEXT_NO_OPEN:
+			ActivitySyntaxError(str, "It does not start with \"(\".");
+		case ACTIVITY_TEXT_NO_UNIT_COMMA:
+			ActivitySyntaxError(str, "The unit is not followed by \",\".");
+		case ACTIVITY_TEXT_UNIT:
+		case ACTIVITY_TEXT_WINDOW:
 			ActivitySyntaxError(str, "The unit is not day, week, month or a window such as 7 days or 1 day 02:00:00.");
-		iv = DatumGetIntervalP(DirectFunctionCall3(interval_in, CStringGetDatum(ivtext),
-												   ObjectIdGetDatum(InvalidOid),
-												   Int32GetDatum(-1)));
-		window = CohortWindowFromInterval(iv);
-		unit = COHORT_UNIT_FIXED;
-	}
-	p = comma + 1;
-
-	/* the start */
-	comma = strchr(p, ',');
-	if (comma == NULL || !CohortParseInstant(p, comma, &start, &julian))
-		ActivitySyntaxError(str, "The start is not of the form YYYY-MM-DDTHH:MM:SS[.ffffff]+HH:MM.");
-	if (unit != COHORT_UNIT_FIXED)
-	{
-		anchor = PeriodOfLocalDay(unit, julian - POSTGRES_EPOCH_JDATE);
-		if (PeriodStartJulian(unit, anchor) != julian)
+		case ACTIVITY_TEXT_START:
+			ActivitySyntaxError(str, "The start is not of the form YYYY-MM-DDTHH:MM:SS[.ffffff]+HH:MM.");
+		case ACTIVITY_TEXT_START_NOT_PERIOD:
 			ActivitySyntaxError(str, "The start's date does not begin a period of its unit (a week starts on Monday, a month on its first day).");
-	}
-	p = comma + 1;
-
-	/* the periods: {k,k,...} strictly increasing */
-	if (*p++ != '{')
-		ActivitySyntaxError(str, "The periods do not start with \"{\".");
-	close = strchr(p, '}');
-	if (close == NULL)
-		ActivitySyntaxError(str, "The periods do not end with \"}\".");
-	while (p < close)
-	{
-		int64		k = 0;
-		const char *digits = p;
-
-		while (p < close && *p >= '0' && *p <= '9')
-		{
-			k = k * 10 + (*p++ - '0');
-			if (k >= ACTIVITY_MAX_PERIODS)
-				ActivitySyntaxError(str, "A period is out of range.");
-		}
-		if (p == digits || (p < close && *p != ','))
+		case ACTIVITY_TEXT_NO_OPEN_BRACE:
+			ActivitySyntaxError(str, "The periods do not start with \"{\".");
+		case ACTIVITY_TEXT_NO_CLOSE_BRACE:
+			ActivitySyntaxError(str, "The periods do not end with \"}\".");
+		case ACTIVITY_TEXT_PERIOD_RANGE:
+			ActivitySyntaxError(str, "A period is out of range.");
+		case ACTIVITY_TEXT_PERIOD_LIST:
 			ActivitySyntaxError(str, "The periods are not a list of numbers.");
-		if (p < close && ++p == close)
+		case ACTIVITY_TEXT_PERIOD_COMMA:
 			ActivitySyntaxError(str, "The list of periods ends with \",\".");
-		if (n > 0 && k <= list[n - 1])
+		case ACTIVITY_TEXT_PERIOD_ORDER:
 			ActivitySyntaxError(str, "The periods are not in increasing order.");
-		if (n == cap)
-		{
-			cap *= 2;
-			list = repalloc(list, cap * sizeof(int32));
-		}
-		list[n++] = (int32) k;
+		case ACTIVITY_TEXT_NO_CLOSE:
+			ActivitySyntaxError(str, "It does not end with \")\" after the periods.");
+		default:
+			elog(ERROR, "unexpected activity parse code %d", (int) err.code);
 	}
-	p = SkipSpace(close + 1);
-	if (*p++ != ')' || *SkipSpace(p) != '\0')
-		ActivitySyntaxError(str, "It does not end with \")\" after the periods.");
 
-	if (n > 0)
-		nbits = list[n - 1] + 1;
-	a = NewActivity(unit, window, anchor, start, nbits);
-	for (i = 0; i < n; i++)
-		a->bits[list[i] / 8] |= 1 << (list[i] % 8);
+	a = NewActivity(f.unit, f.window, f.anchor, f.start, f.nbits);
+	for (i = 0; i < c.n; i++)
+		a->bits[c.list[i] / 8] |= 1 << (c.list[i] % 8);
 	problem = ActivityProblem(a);
 	if (problem != NULL)
 		ActivitySyntaxError(str, problem);
@@ -360,31 +220,13 @@ activity_in(PG_FUNCTION_ARGS)
 void
 AppendInstantUTC(StringInfo buf, TimestampTz t)
 {
-	struct pg_tm tm;
-	fsec_t		fsec;
+	char		text[ACTIVITY_INSTANT_TEXT_MAX];
 
-	if (timestamp2tm(t, NULL, &tm, &fsec, NULL, NULL) != 0)
+	if (!IS_VALID_TIMESTAMP(t))
 		ereport(ERROR,
 				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
 				 errmsg("timestamp out of range")));
-	appendStringInfo(buf, "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year, tm.tm_mon,
-					 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-	if (fsec != 0)
-		appendStringInfo(buf, ".%06d", (int) fsec);
-	appendStringInfoString(buf, "+00:00");
-}
-
-/* Append "+HH:MM[:SS]" for an offset east of UTC in seconds */
-static void
-AppendOffset(StringInfo buf, int64 secs)
-{
-	char		sign = secs < 0 ? '-' : '+';
-
-	if (secs < 0)
-		secs = -secs;
-	appendStringInfo(buf, "%c%02d:%02d", sign, (int) (secs / 3600), (int) (secs / 60 % 60));
-	if (secs % 60 != 0)
-		appendStringInfo(buf, ":%02d", (int) (secs % 60));
+	appendBinaryStringInfo(buf, text, ActivityFormatInstant(t, -1, 0, text));
 }
 
 /* Append the unit of a as text input reads it */
@@ -422,9 +264,6 @@ activity_out(PG_FUNCTION_ARGS)
 {
 	Activity   *a = PG_GETARG_ACTIVITY_P(0);
 	StringInfoData buf;
-	int			y,
-				m,
-				d;
 	int32		k;
 	bool		first = true;
 
@@ -438,10 +277,12 @@ activity_out(PG_FUNCTION_ARGS)
 	{
 		int			julian = PeriodStartJulian(a->unit, a->anchor);
 		int64		midnight = ((int64) julian - POSTGRES_EPOCH_JDATE) * USECS_PER_DAY;
+		char		text[ACTIVITY_INSTANT_TEXT_MAX];
 
-		j2date(julian, &y, &m, &d);
-		appendStringInfo(&buf, "%04d-%02d-%02dT00:00:00", y, m, d);
-		AppendOffset(&buf, (midnight - a->start) / USECS_PER_SEC);
+		appendBinaryStringInfo(&buf, text,
+							   ActivityFormatInstant(a->start, julian,
+													 (midnight - a->start) / USECS_PER_SEC,
+													 text));
 	}
 	appendStringInfoString(&buf, ",{");
 	for (k = ActivityNextBit(a, 0); k >= 0; k = ActivityNextBit(a, k + 1))
@@ -460,33 +301,42 @@ Datum
 activity_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	int			version,
-				unit;
-	int64		window;
-	TimestampTz start;
-	int32		anchor,
-				nbits;
+	const unsigned char *data = (const unsigned char *) buf->data + buf->cursor;
+	ActivityFields f;
+	ActivityParseError err;
 	Activity   *a;
 	const char *problem;
 
-	version = pq_getmsgbyte(buf);
-	if (version != ACTIVITY_FORMAT_VERSION)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("unsupported binary format version %d of type activity", version)));
-	unit = pq_getmsgbyte(buf);
-	window = pq_getmsgint64(buf);
-	start = pq_getmsgint64(buf);
-	anchor = pq_getmsgint(buf, 4);
-	nbits = pq_getmsgint(buf, 4);
-	if (nbits < 0 || nbits > ACTIVITY_MAX_PERIODS ||
-		buf->len - buf->cursor != ActivityBytes(nbits))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid binary activity"),
-				 errdetail("The bitmap's length does not match its number of periods.")));
-	a = NewActivity(unit, window, anchor, start, nbits);
-	pq_copymsgbytes(buf, (char *) a->bits, ActivityBytes(nbits));
+	switch (ActivityDecodeHeader(data, buf->len - buf->cursor, &f, &err))
+	{
+		case ACTIVITY_PARSE_OK:
+			break;
+		case ACTIVITY_BIN_NO_DATA:
+			/* what pq_getmsgbyte says */
+			ereport(ERROR,
+					(errcode(ERRCODE_PROTOCOL_VIOLATION),
+					 errmsg("no data left in message")));
+			break;
+		case ACTIVITY_BIN_VERSION:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+					 errmsg("unsupported binary format version %d of type activity", err.value)));
+			break;
+		case ACTIVITY_BIN_SHORT:
+			/* what pq_getmsgint64 and pq_getmsgint say */
+			ereport(ERROR,
+					(errcode(ERRCODE_PROTOCOL_VIOLATION),
+					 errmsg("insufficient data left in message")));
+			break;
+		default:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+					 errmsg("invalid binary activity"),
+					 errdetail("The bitmap's length does not match its number of periods.")));
+	}
+	a = NewActivity(f.unit, f.window, f.anchor, f.start, f.nbits);
+	memcpy(a->bits, data + ACTIVITY_BINARY_HEADER, ActivityBytes(f.nbits));
+	buf->cursor = buf->len;
 	problem = ActivityProblem(a);
 	if (problem != NULL)
 		ereport(ERROR,

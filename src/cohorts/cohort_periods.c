@@ -103,6 +103,10 @@ CohortWindowFromInterval(const Interval *iv)
 				 errmsg("a fixed period window must be a positive interval without months or years"),
 				 errdetail("A fixed window has the same length everywhere; a day counts as 24 hours."),
 				 errhint("Use the unit 'month' for calendar months, or an interval such as interval '30 days'.")));
+	if (usecs >= ACTIVITY_MAX_WINDOW)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a fixed period window must be shorter than 1000000 days")));
 	return usecs;
 }
 
@@ -170,23 +174,9 @@ LocalDay(TzCache *cache, TimestampTz t)
 int32
 PeriodOfLocalDay(int unit, int64 day)
 {
-	int			y,
-				m,
-				d;
-
-	switch (unit)
-	{
-		case COHORT_UNIT_DAY:
-			return (int32) day;
-		case COHORT_UNIT_WEEK:
-			/* day -5 (1999-12-27) is the Monday of week 0 */
-			return (int32) FloorDiv(day + 5, 7);
-		case COHORT_UNIT_MONTH:
-			j2date((int) (day + POSTGRES_EPOCH_JDATE), &y, &m, &d);
-			return (int32) ((y - 2000) * 12 + m - 1);
-	}
-	elog(ERROR, "unexpected cohort unit %d", unit);
-	return 0;					/* keep compiler quiet */
+	if (unit < COHORT_UNIT_DAY || unit > COHORT_UNIT_MONTH)
+		elog(ERROR, "unexpected cohort unit %d", unit);
+	return ActivityPeriodOfDay(unit, day);
 }
 
 /* The absolute calendar period containing t in the session zone */
@@ -201,18 +191,9 @@ AbsolutePeriod(TzCache *cache, int unit, TimestampTz t)
 int
 PeriodStartJulian(int unit, int32 period)
 {
-	switch (unit)
-	{
-		case COHORT_UNIT_DAY:
-			return period + POSTGRES_EPOCH_JDATE;
-		case COHORT_UNIT_WEEK:
-			return (int) ((int64) period * 7 - 5 + POSTGRES_EPOCH_JDATE);
-		case COHORT_UNIT_MONTH:
-			return date2j(2000 + (int) FloorDiv(period, 12),
-						  (int) (period - FloorDiv(period, 12) * 12) + 1, 1);
-	}
-	elog(ERROR, "unexpected cohort unit %d", unit);
-	return 0;					/* keep compiler quiet */
+	if (unit < COHORT_UNIT_DAY || unit > COHORT_UNIT_MONTH)
+		elog(ERROR, "unexpected cohort unit %d", unit);
+	return ActivityPeriodStartJulian(unit, period);
 }
 
 /* The instant an absolute period starts, in the session zone */

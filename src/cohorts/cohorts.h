@@ -24,16 +24,8 @@
 #include "fmgr.h"
 #include "lib/stringinfo.h"
 
-#define ACTIVITY_FORMAT_VERSION		1
-
-/* Units of periods */
-#define COHORT_UNIT_DAY		1
-#define COHORT_UNIT_WEEK	2
-#define COHORT_UNIT_MONTH	3
-#define COHORT_UNIT_FIXED	4
-
-/* A subject's activity reaches at most this many periods after its start */
-#define ACTIVITY_MAX_PERIODS	(1 << 20)
+/* The format version, the units, the limits: see the parsing core */
+#include "cohorts/activity_parse.h"
 
 /*
  * retention.activity.  The bitmap holds nbits bits (period k is bit k % 8
@@ -55,7 +47,7 @@ typedef struct Activity
 } Activity;
 
 #define ACTIVITY_HEADER_SIZE	offsetof(Activity, bits)
-#define ActivityBytes(nbits)	(((nbits) + 7) / 8)
+#define ActivityBytes(nbits)	ActivityBitmapBytes(nbits)
 #define ActivityHasBit(a, k) \
 	((k) >= 0 && (k) < (a)->nbits && ((a)->bits[(k) / 8] >> ((k) % 8)) & 1)
 

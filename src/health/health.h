@@ -17,15 +17,8 @@
 #include "postgres.h"
 #include "fmgr.h"
 
-#define HEALTH_FORMAT_VERSION	1
-
-/* Bands, in order of increasing health */
-#define HEALTH_BAND_RED		1
-#define HEALTH_BAND_YELLOW	2
-#define HEALTH_BAND_GREEN	3
-
-/* Measure names: [a-z][a-z0-9_]*, at most this many bytes */
-#define HEALTH_MEASURE_NAME_MAX 63
+/* The format version, the bands and measure names: see the parsing core */
+#include "health/health_parse.h"
 
 /*
  * Observed values lie in [-HEALTH_VALUE_MAX, HEALTH_VALUE_MAX]: then no sum

@@ -26,7 +26,8 @@
 #include "fmgr.h"
 #include "utils/memutils.h"
 
-#define SURVIVAL_FORMAT_VERSION	1
+/* The format version and the parsing core (text and binary forms) */
+#include "survival/survival_parse.h"
 
 typedef struct SurvivalData
 {

@@ -4,15 +4,11 @@
  *	  Text and binary input/output of the retention.survival type, and the
  *	  checks every value read from outside goes through.
  *
- * Text form: {time:events/censored,...} with the durations strictly
- * increasing, e.g. {0:1/0,2.5:3/1,7:0/2}; {} is the curve of no subject.
- * Durations are written in the shortest form that reads back to the same
- * double, whatever extra_float_digits says, so the text form round-trips
- * exactly.
- *
- * Binary form: the version byte, the int32 count n, then n entries of
- * (float8 time, int64 events, int64 censored).  recv makes every check in
- * makes and insists that nothing follows the last entry.
+ * The forms are read and checked by the parsing core (survival_parse.c,
+ * which describes them and needs no backend); this file turns its error
+ * codes into the messages and SQLSTATEs reported.  Durations are written in
+ * the shortest form that reads back to the same double, whatever
+ * extra_float_digits says, so the text form round-trips exactly.
  *
  *-------------------------------------------------------------------------
  */
@@ -21,7 +17,6 @@
 #include <math.h>
 
 #include "common/int.h"
-#include "common/shortest_dec.h"
 #include "fmgr.h"
 #include "lib/stringinfo.h"
 #include "libpq/pqformat.h"
@@ -122,108 +117,67 @@ SurvivalSubjects(const SurvivalData *s)
 void
 SurvivalValidate(const SurvivalData *s, const char *what)
 {
-	const float8 *t = SURV_TIMES(s);
-	const int64 *ev = SURV_EVENTS(s);
-	const int64 *ce = SURV_CENSORED(s);
+	SurvivalParseError err;
 
-	for (int32 i = 0; i < s->n; i++)
+	switch (SurvivalCheckEntries(SURV_TIMES(s), SURV_EVENTS(s), SURV_CENSORED(s),
+								 s->n, &err))
 	{
-		if (isnan(t[i]) || isinf(t[i]) || t[i] < 0)
+		case SURVIVAL_PARSE_OK:
+			return;
+		case SURVIVAL_CHECK_DURATION:
 			ereport(ERROR,
 					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 					 errmsg("invalid %s survival value", what),
-					 errdetail("Duration %d is negative, NaN or infinite.", i + 1)));
-		if (i > 0 && !(t[i] > t[i - 1]))
+					 errdetail("Duration %d is negative, NaN or infinite.", err.index)));
+			break;
+		case SURVIVAL_CHECK_ORDER:
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("invalid %s survival value", what),
-					 errdetail("Durations must be strictly increasing, and duration %d is not.", i + 1)));
-		if (ev[i] < 0 || ce[i] < 0 || (ev[i] == 0 && ce[i] == 0))
+					 errdetail("Durations must be strictly increasing, and duration %d is not.", err.index)));
+			break;
+		case SURVIVAL_CHECK_COUNTS:
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("invalid %s survival value", what),
-					 errdetail("Duration %d has a negative count or no subject at all.", i + 1)));
+					 errdetail("Duration %d has a negative count or no subject at all.", err.index)));
+			break;
+		default:
+			(void) SurvivalSubjects(s); /* raises the overflow error */
+			elog(ERROR, "unexpected survival check code %d", (int) err.code);
 	}
-	(void) SurvivalSubjects(s);
 }
 
-/*
- * Parse a count ([0-9]+, within int64) at *p; str is the whole input, for
- * messages.  Advances *p past the digits.
- */
-static int64
-SurvivalParseCount(const char *str, const char **p)
+/* Entries of the text form as they are read, before the value is built */
+typedef struct SurvivalCollect
 {
-	const char *c = *p;
-	int64		val = 0;
+	int32		n;
+	int32		cap;
+	double	   *t;
+	int64	   *ev;
+	int64	   *ce;
+} SurvivalCollect;
 
-	if (!(*c >= '0' && *c <= '9'))
-		SurvivalSyntaxError(str, "A count must be a whole number of 0 or more.");
-	while (*c >= '0' && *c <= '9')
-	{
-		if (pg_mul_s64_overflow(val, 10, &val) ||
-			pg_add_s64_overflow(val, *c - '0', &val))
-			ereport(ERROR,
-					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-					 errmsg("count is out of range in survival value \"%s\"", str)));
-		c++;
-	}
-	*p = c;
-	return val;
-}
-
-/*
- * Parse a duration at *p: [+]?(digits[.digits*]|.digits)([eE][+-]?digits)?
- * (strtod alone would also take hexadecimal, "inf" and "nan").
- */
-static double
-SurvivalParseTime(const char *str, const char **p)
+/* The parsing core's sink: append one entry, growing the arrays */
+static bool
+SurvivalCollectEntry(void *arg, double time, int64_t events, int64_t censored)
 {
-	const char *c = *p;
-	int			ndigits = 0;
-	char	   *end;
-	double		val;
+	SurvivalCollect *c = (SurvivalCollect *) arg;
 
-	if (*c == '+')
-		c++;
-	while (*c >= '0' && *c <= '9')
-		c++, ndigits++;
-	if (*c == '.')
+	if (c->n == c->cap)
 	{
-		c++;
-		while (*c >= '0' && *c <= '9')
-			c++, ndigits++;
+		if (c->cap > SURVIVAL_MAX_ENTRIES / 2)
+			return false;
+		c->cap *= 2;
+		c->t = repalloc(c->t, c->cap * sizeof(double));
+		c->ev = repalloc(c->ev, c->cap * sizeof(int64));
+		c->ce = repalloc(c->ce, c->cap * sizeof(int64));
 	}
-	if (ndigits == 0)
-		SurvivalSyntaxError(str, "A duration must be a decimal number of 0 or more.");
-	if (*c == 'e' || *c == 'E')
-	{
-		c++;
-		if (*c == '+' || *c == '-')
-			c++;
-		if (!(*c >= '0' && *c <= '9'))
-			SurvivalSyntaxError(str, "A duration has an incomplete exponent.");
-		while (*c >= '0' && *c <= '9')
-			c++;
-	}
-	val = strtod(*p, &end);
-	if (end != c)
-		SurvivalSyntaxError(str, "A duration must be a decimal number of 0 or more.");
-	if (isinf(val))
-		ereport(ERROR,
-				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-				 errmsg("duration is out of range in survival value \"%s\"", str)));
-	*p = c;
-	return val + 0.0;			/* no negative zero */
-}
-
-/* Skip white space at p */
-static inline const char *
-SurvivalSkipSpace(const char *p)
-{
-	while (SurvivalIsSpace(*p))
-		p++;
-	return p;
+	c->t[c->n] = time;
+	c->ev[c->n] = events;
+	c->ce[c->n] = censored;
+	c->n++;
+	return true;
 }
 
 PG_FUNCTION_INFO_V1(survival_in);
@@ -232,61 +186,56 @@ Datum
 survival_in(PG_FUNCTION_ARGS)
 {
 	const char *str = PG_GETARG_CSTRING(0);
-	const char *p = SurvivalSkipSpace(str);
-	int32		n = 0;
-	int32		cap = 16;
-	double	   *t = palloc(cap * sizeof(double));
-	int64	   *ev = palloc(cap * sizeof(int64));
-	int64	   *ce = palloc(cap * sizeof(int64));
+	SurvivalCollect c;
+	SurvivalParseError err;
 	SurvivalData *s;
 
-	if (*p != '{')
-		SurvivalSyntaxError(str, "A survival value starts with \"{\".");
-	p = SurvivalSkipSpace(p + 1);
-	if (*p != '}')
+	c.n = 0;
+	c.cap = 16;
+	c.t = palloc(c.cap * sizeof(double));
+	c.ev = palloc(c.cap * sizeof(int64));
+	c.ce = palloc(c.cap * sizeof(int64));
+	switch (SurvivalParseText(str, strlen(str), SurvivalCollectEntry, &c, &err))
 	{
-		for (;;)
-		{
-			if (n == cap)
-			{
-				if (cap > SURVIVAL_MAX_ENTRIES / 2)
-					SurvivalAlloc(PG_INT32_MAX);	/* raises the limit error */
-				cap *= 2;
-				t = repalloc(t, cap * sizeof(double));
-				ev = repalloc(ev, cap * sizeof(int64));
-				ce = repalloc(ce, cap * sizeof(int64));
-			}
-			t[n] = SurvivalParseTime(str, &p);
-			p = SurvivalSkipSpace(p);
-			if (*p != ':')
-				SurvivalSyntaxError(str, "Each entry is time:events/censored.");
-			p = SurvivalSkipSpace(p + 1);
-			ev[n] = SurvivalParseCount(str, &p);
-			p = SurvivalSkipSpace(p);
-			if (*p != '/')
-				SurvivalSyntaxError(str, "Each entry is time:events/censored.");
-			p = SurvivalSkipSpace(p + 1);
-			ce[n] = SurvivalParseCount(str, &p);
-			p = SurvivalSkipSpace(p);
-			n++;
-			if (*p == ',')
-			{
-				p = SurvivalSkipSpace(p + 1);
-				continue;
-			}
-			if (*p == '}')
-				break;
+		case SURVIVAL_PARSE_OK:
+			break;
+		case SURVIVAL_TEXT_NO_OPEN:
+			SurvivalSyntaxError(str, "A survival value starts with \"{\".");
+		case SURVIVAL_TEXT_COUNT_SYNTAX:
+			SurvivalSyntaxError(str, "A count must be a whole number of 0 or more.");
+		case SURVIVAL_TEXT_COUNT_RANGE:
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("count is out of range in survival value \"%s\"", str)));
+			break;
+		case SURVIVAL_TEXT_TIME_SYNTAX:
+			SurvivalSyntaxError(str, "A duration must be a decimal number of 0 or more.");
+		case SURVIVAL_TEXT_TIME_EXPONENT:
+			SurvivalSyntaxError(str, "A duration has an incomplete exponent.");
+		case SURVIVAL_TEXT_TIME_RANGE:
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("duration is out of range in survival value \"%s\"", str)));
+			break;
+		case SURVIVAL_TEXT_ENTRY:
+			SurvivalSyntaxError(str, "Each entry is time:events/censored.");
+		case SURVIVAL_TEXT_SEPARATOR:
 			SurvivalSyntaxError(str, "Entries are separated by \",\" and the value ends with \"}\".");
-		}
+		case SURVIVAL_TEXT_TRAILING:
+			SurvivalSyntaxError(str, "Nothing may follow the closing \"}\".");
+		case SURVIVAL_TEXT_TOO_MANY:
+			SurvivalAlloc(PG_INT32_MAX);	/* raises the limit error */
+			break;
+		default:
+			break;
 	}
-	p = SurvivalSkipSpace(p + 1);
-	if (*p != '\0')
-		SurvivalSyntaxError(str, "Nothing may follow the closing \"}\".");
+	if (err.code != SURVIVAL_PARSE_OK)
+		elog(ERROR, "unexpected survival parse code %d", (int) err.code);
 
-	s = SurvivalAlloc(n);
-	memcpy(SURV_TIMES(s), t, n * sizeof(double));
-	memcpy(SURV_EVENTS(s), ev, n * sizeof(int64));
-	memcpy(SURV_CENSORED(s), ce, n * sizeof(int64));
+	s = SurvivalAlloc(c.n);
+	memcpy(SURV_TIMES(s), c.t, c.n * sizeof(double));
+	memcpy(SURV_EVENTS(s), c.ev, c.n * sizeof(int64));
+	memcpy(SURV_CENSORED(s), c.ce, c.n * sizeof(int64));
 	SurvivalValidate(s, "text");
 	PG_RETURN_SURVIVAL_P(s);
 }
@@ -301,7 +250,7 @@ survival_out(PG_FUNCTION_ARGS)
 	const int64 *ev = SURV_EVENTS(s);
 	const int64 *ce = SURV_CENSORED(s);
 	StringInfoData buf;
-	char		num[DOUBLE_SHORTEST_DECIMAL_LEN];
+	char		entry[SURVIVAL_ENTRY_TEXT_MAX];
 
 	initStringInfo(&buf);
 	appendStringInfoChar(&buf, '{');
@@ -309,9 +258,8 @@ survival_out(PG_FUNCTION_ARGS)
 	{
 		if (i > 0)
 			appendStringInfoChar(&buf, ',');
-		double_to_shortest_decimal_buf(t[i], num);
-		appendStringInfo(&buf, "%s:" INT64_FORMAT "/" INT64_FORMAT,
-						 num, ev[i], ce[i]);
+		appendBinaryStringInfo(&buf, entry,
+							   SurvivalFormatEntry(t[i], ev[i], ce[i], entry));
 	}
 	appendStringInfoChar(&buf, '}');
 	PG_RETURN_CSTRING(buf.data);
@@ -323,63 +271,59 @@ Datum
 survival_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	int			version;
-	int32		n;
+	const unsigned char *data = (const unsigned char *) buf->data + buf->cursor;
+	SurvivalParseError err;
+	int32		n = 0;
 	SurvivalData *s;
-	float8	   *t;
-	int64	   *ev;
-	int64	   *ce;
 
-	version = pq_getmsgbyte(buf);
-	if (version != SURVIVAL_FORMAT_VERSION)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("unsupported binary survival format version %d", version),
-				 errdetail("This version of the extension reads version %d.",
-						   SURVIVAL_FORMAT_VERSION)));
-	n = (int32) pq_getmsgint(buf, 4);
-	if (n < 0 || (Size) (buf->len - buf->cursor) != (Size) n * SURVIVAL_ENTRY_SIZE)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid binary survival value"),
-				 errdetail("The message announces %d entries but holds %d bytes for them.",
-						   n, buf->len - buf->cursor)));
-	s = SurvivalAlloc(n);
-	t = SURV_TIMES(s);
-	ev = SURV_EVENTS(s);
-	ce = SURV_CENSORED(s);
-	for (int32 i = 0; i < n; i++)
+	switch (SurvivalDecodeHeader(data, buf->len - buf->cursor, &n, &err))
 	{
-		t[i] = pq_getmsgfloat8(buf);
-		ev[i] = pq_getmsgint64(buf);
-		ce[i] = pq_getmsgint64(buf);
+		case SURVIVAL_PARSE_OK:
+			break;
+		case SURVIVAL_BIN_NO_DATA:
+			/* what pq_getmsgbyte says */
+			ereport(ERROR,
+					(errcode(ERRCODE_PROTOCOL_VIOLATION),
+					 errmsg("no data left in message")));
+			break;
+		case SURVIVAL_BIN_VERSION:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+					 errmsg("unsupported binary survival format version %d", (int) err.value),
+					 errdetail("This version of the extension reads version %d.",
+							   SURVIVAL_FORMAT_VERSION)));
+			break;
+		case SURVIVAL_BIN_SHORT_COUNT:
+			/* what pq_getmsgint says */
+			ereport(ERROR,
+					(errcode(ERRCODE_PROTOCOL_VIOLATION),
+					 errmsg("insufficient data left in message")));
+			break;
+		default:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+					 errmsg("invalid binary survival value"),
+					 errdetail("The message announces %d entries but holds %d bytes for them.",
+							   (int) err.value, (int) err.bytes)));
 	}
-	pq_getmsgend(buf);
+	s = SurvivalAlloc(n);
+	SurvivalDecodeEntries(data, n, SURV_TIMES(s), SURV_EVENTS(s), SURV_CENSORED(s));
+	buf->cursor = buf->len;
 	SurvivalValidate(s, "binary");
-	for (int32 i = 0; i < n; i++)
-		t[i] += 0.0;			/* no negative zero */
 	PG_RETURN_SURVIVAL_P(s);
 }
 
 PG_FUNCTION_INFO_V1(survival_send);
-/* Binary output */
+/* Binary output: the parsing core writes it */
 Datum
 survival_send(PG_FUNCTION_ARGS)
 {
 	SurvivalData *s = PG_GETARG_SURVIVAL_P(0);
-	const float8 *t = SURV_TIMES(s);
-	const int64 *ev = SURV_EVENTS(s);
-	const int64 *ce = SURV_CENSORED(s);
-	StringInfoData buf;
+	Size		size = 5 + (Size) s->n * SURVIVAL_BINARY_ENTRY;
+	bytea	   *result = palloc(VARHDRSZ + size);
 
-	pq_begintypsend(&buf);
-	pq_sendbyte(&buf, SURVIVAL_FORMAT_VERSION);
-	pq_sendint32(&buf, s->n);
-	for (int32 i = 0; i < s->n; i++)
-	{
-		pq_sendfloat8(&buf, t[i]);
-		pq_sendint64(&buf, ev[i]);
-		pq_sendint64(&buf, ce[i]);
-	}
-	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
+	SET_VARSIZE(result, VARHDRSZ + size);
+	SurvivalEncodeBinary(SURV_TIMES(s), SURV_EVENTS(s), SURV_CENSORED(s), s->n,
+						 (unsigned char *) VARDATA(result));
+	PG_RETURN_BYTEA_P(result);
 }
