@@ -117,6 +117,10 @@ INSERT INTO am.relation_policy VALUES
 ('retention.observations_default',      'rep',     'own',     '42501',   '42501',   '42501',   '42501',   'own',     '42501'),
 ('retention.observations_default',      'analyst', 'all',     '42501',   '42501',   '42501',   '42501',   'all',     '42501'),
 ('retention.observations_default',      'nobody',  '42501',   '42501',   '42501',   '42501',   '42501',   '42501',   '42501'),
+('retention.opportunities',             'admin',   'all',     'all',     'all',     'all',     '42501',   'all',     '0A000'),
+('retention.opportunities',             'rep',     'own',     'own',     'own',     '42501',   '42501',   'own',     '0A000'),
+('retention.opportunities',             'analyst', 'all',     '42501',   '42501',   '42501',   '42501',   'all',     '42501'),
+('retention.opportunities',             'nobody',  '42501',   '42501',   '42501',   '42501',   '42501',   '42501',   '42501'),
 ('retention.products',                  'admin',   'all',     'all',     'all',     'RT004',   '42501',   'all',     '0A000'),
 ('retention.products',                  'rep',     'own',     '42501',   'own',     '42501',   '42501',   'own',     '42501'),
 ('retention.products',                  'analyst', 'all',     '42501',   '42501',   '42501',   '42501',   'all',     '42501'),
@@ -186,6 +190,14 @@ INSERT INTO am.relation_policy VALUES
 ('retention.product_cohorts',           'rep',     'filtered', '55000',   '55000',   '55000',   '42809',   '42809',   '42501'),
 ('retention.product_cohorts',           'analyst', 'all',     '55000',   '55000',   '55000',   '42809',   '42809',   '42501'),
 ('retention.product_cohorts',           'nobody',  '42501',   '55000',   '55000',   '55000',   '42809',   '42501',   '42501'),
+('retention.pipeline',                  'admin',   'all',     '55000',   '55000',   '55000',   '42809',   '42809',   '42501'),
+('retention.pipeline',                  'rep',     'filtered', '55000',   '55000',   '55000',   '42809',   '42809',   '42501'),
+('retention.pipeline',                  'analyst', 'all',     '55000',   '55000',   '55000',   '42809',   '42809',   '42501'),
+('retention.pipeline',                  'nobody',  '42501',   '55000',   '55000',   '55000',   '42809',   '42501',   '42501'),
+('retention.pipeline_by_month',         'admin',   'all',     '55000',   '55000',   '55000',   '42809',   '42809',   '42501'),
+('retention.pipeline_by_month',         'rep',     'filtered', '55000',   '55000',   '55000',   '42809',   '42809',   '42501'),
+('retention.pipeline_by_month',         'analyst', 'all',     '55000',   '55000',   '55000',   '42809',   '42809',   '42501'),
+('retention.pipeline_by_month',         'nobody',  '42501',   '55000',   '55000',   '55000',   '42809',   '42501',   '42501'),
 ('retention.product_health',            'admin',   'all',     '55000',   '55000',   '55000',   '42809',   '42809',   '42501'),
 ('retention.product_health',            'rep',     'own',     '55000',   '55000',   '55000',   '42809',   '42809',   '42501'),
 ('retention.product_health',            'analyst', 'all',     '55000',   '55000',   '55000',   '42809',   '42809',   '42501'),
@@ -259,6 +271,10 @@ INSERT INTO am.sequence_policy VALUES
 ('retention.mrr_history_id_seq',          'rep',     '42501',  '42501',  '42501'),
 ('retention.mrr_history_id_seq',          'analyst', '42501',  '42501',  '42501'),
 ('retention.mrr_history_id_seq',          'nobody',  '42501',  '42501',  '42501'),
+('retention.opportunities_id_seq',        'admin',   'all',    '42501',  '42501'),
+('retention.opportunities_id_seq',        'rep',     '42501',  '42501',  '42501'),
+('retention.opportunities_id_seq',        'analyst', '42501',  '42501',  '42501'),
+('retention.opportunities_id_seq',        'nobody',  '42501',  '42501',  '42501'),
 ('retention.products_id_seq',             'admin',   'all',    '42501',  '42501'),
 ('retention.products_id_seq',             'rep',     '42501',  '42501',  '42501'),
 ('retention.products_id_seq',             'analyst', '42501',  '42501',  '42501'),
@@ -403,6 +419,7 @@ INSERT INTO am.function_policy VALUES
 ('retention.min(retention.health)',                                                                                   'computes'),
 ('retention.month_starts(integer)',                                                                                   'computes'),
 ('retention.move(bigint,text,text)',                                                                                  'moves'),
+('retention.opportunity_guard()',                                                                                       'trigger'),
 ('retention.mrr_guard()',                                                                                             'trigger'),
 ('retention.my_group_ids()',                                                                                          'reads'),
 ('retention.next_stages(bigint)',                                                                                     'reads_product'),
@@ -461,7 +478,18 @@ INSERT INTO am.function_policy VALUES
 CREATE TABLE am.column_grants (object text, "column" text, role text, privilege text);
 INSERT INTO am.column_grants VALUES
 	('retention.products', 'stage', 'retention_rep', 'UPDATE'),
-	('retention.products', 'stage_reason', 'retention_rep', 'UPDATE');
+	('retention.products', 'stage_reason', 'retention_rep', 'UPDATE'),
+	-- reps record opportunities and close them (the guard decides how)
+	('retention.opportunities', 'product_id', 'retention_rep', 'INSERT'),
+	('retention.opportunities', 'kind', 'retention_rep', 'INSERT'),
+	('retention.opportunities', 'mrr', 'retention_rep', 'INSERT'),
+	('retention.opportunities', 'rep', 'retention_rep', 'INSERT'),
+	('retention.opportunities', 'note', 'retention_rep', 'INSERT'),
+	('retention.opportunities', 'mrr', 'retention_rep', 'UPDATE'),
+	('retention.opportunities', 'status', 'retention_rep', 'UPDATE'),
+	('retention.opportunities', 'note', 'retention_rep', 'UPDATE'),
+	('retention.opportunities', 'closed_at', 'retention_rep', 'UPDATE'),
+	('retention.opportunities', 'won_product_id', 'retention_rep', 'UPDATE');
 
 -- LEAKPROOF functions, each reviewed: it raises no error that depends on
 -- its arguments' values (only out-of-memory, as core's own comparison

@@ -66,6 +66,9 @@ INSERT INTO retention.feedback (product_id, kind, score, comment, answered_at)
 INSERT INTO retention.feedback_followups (feedback_id, top_reason, what_would_help, followed_up_by, followed_up_at)
 	SELECT f.id, 'onboarding', 'a training session', 'am_admin', '2026-02-12 12:00+00'
 	  FROM retention.feedback f WHERE f.score = 3 AND f.product_id NOT IN (1, 3, 4, 6);
+-- an open upsell on every product
+INSERT INTO retention.opportunities (product_id, kind, mrr, note)
+	SELECT p, 'upsell', 10, 'am' FROM generate_series(1, 10) p WHERE p <> 7;
 INSERT INTO retention.initiatives (name, description) VALUES ('am_trial', 'access matrix');
 INSERT INTO retention.initiative_members (initiative, product_id, arm)
 	SELECT 'am_trial', p, 'control' FROM unnest('{2,4,5,6,8,9,10}'::bigint[]) p;
