@@ -118,7 +118,7 @@ INSERT INTO am.relation_policy VALUES
 ('retention.observations_default',      'analyst', 'all',     '42501',   '42501',   '42501',   '42501',   'all',     '42501'),
 ('retention.observations_default',      'nobody',  '42501',   '42501',   '42501',   '42501',   '42501',   '42501',   '42501'),
 ('retention.opportunities',             'admin',   'all',     'all',     'all',     'all',     '42501',   'all',     '0A000'),
-('retention.opportunities',             'rep',     'own',     'own',     'own',     '42501',   '42501',   'own',     '0A000'),
+('retention.opportunities',             'rep',     'own',     'own',     'own',     '42501',   '42501',   'own',     '42501'),
 ('retention.opportunities',             'analyst', 'all',     '42501',   '42501',   '42501',   '42501',   'all',     '42501'),
 ('retention.opportunities',             'nobody',  '42501',   '42501',   '42501',   '42501',   '42501',   '42501',   '42501'),
 ('retention.products',                  'admin',   'all',     'all',     'all',     'RT004',   '42501',   'all',     '0A000'),
