@@ -516,5 +516,11 @@ activity_final(PG_FUNCTION_ARGS)
 					state->unit == COHORT_UNIT_FIXED ? 0 : state->base,
 					start, state->nbits);
 	memcpy(a->bits, state->bits, ActivityBytes(state->nbits));
+	if (ActivityYearsProblem(a) != NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("cohort start out of range for retention.activity"),
+				 errdetail("The cohort would start outside the years 1 to 9999, which retention.activity cannot write."),
+				 errhint("Give cohort starts and activity times between 0001-01-01 and 9999-12-31.")));
 	PG_RETURN_POINTER(a);
 }

@@ -58,6 +58,7 @@ static const char *
 ActivityProblem(const Activity *a)
 {
 	int			nbytes = ActivityBytes(a->nbits);
+	const char *years;
 
 	if (a->unit < COHORT_UNIT_DAY || a->unit > COHORT_UNIT_FIXED)
 		return "The unit is not day, week, month or a fixed window.";
@@ -85,6 +86,8 @@ ActivityProblem(const Activity *a)
 		if (a->start < midnight - MAX_START_OFFSET || a->start > midnight + MAX_START_OFFSET)
 			return "The start is not the beginning of its period.";
 	}
+	if ((years = ActivityYearsProblem(a)) != NULL)
+		return years;
 	if (a->nbits < 0 || a->nbits > ACTIVITY_MAX_PERIODS)
 		return "Too many periods.";
 	if (a->nbits > 0)
@@ -95,6 +98,35 @@ ActivityProblem(const Activity *a)
 		if (((last >> top) & 1) == 0 || (top < 7 && (last >> (top + 1)) != 0))
 			return "The bitmap does not end at its last active period.";
 	}
+	return NULL;
+}
+
+/*
+ * The text form writes dates as YYYY, so that only the years 1 to 9999 read
+ * back: a Julian day (of a written date) or an instant (written in UTC)
+ * outside them has no text form.
+ */
+bool
+JulianIsWritable(int julian)
+{
+	return julian >= date2j(1, 1, 1) && julian < date2j(10000, 1, 1);
+}
+
+bool
+InstantIsWritable(TimestampTz t)
+{
+	return !TIMESTAMP_NOT_FINITE(t) &&
+		t >= ((int64) date2j(1, 1, 1) - POSTGRES_EPOCH_JDATE) * USECS_PER_DAY &&
+		t < ((int64) date2j(10000, 1, 1) - POSTGRES_EPOCH_JDATE) * USECS_PER_DAY;
+}
+
+/* NULL if the start of a (as its text form writes it) is in the years 1 to 9999 */
+const char *
+ActivityYearsProblem(const Activity *a)
+{
+	if (a->unit == COHORT_UNIT_FIXED ? !InstantIsWritable(a->start) :
+		!JulianIsWritable(PeriodStartJulian(a->unit, a->anchor)))
+		return "The start is outside the years 1 to 9999.";
 	return NULL;
 }
 
@@ -469,6 +501,12 @@ activity_recv(PG_FUNCTION_ARGS)
 	Activity   *a;
 	const char *problem;
 
+	/* version, unit, window, start, anchor, number of periods */
+	if (buf->len - buf->cursor < 26)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid binary activity"),
+				 errdetail("The value is shorter than its header.")));
 	version = pq_getmsgbyte(buf);
 	if (version != ACTIVITY_FORMAT_VERSION)
 		ereport(ERROR,

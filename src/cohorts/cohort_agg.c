@@ -142,6 +142,12 @@ CountSubject(CohortState *s, CohortSite *site, const Activity *a)
 	int32		k,
 				hi;
 
+	/* every count is at most the size: the size is the one to overflow */
+	if (s->size == PG_INT64_MAX)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("cohort size out of range"),
+				 errdetail("The state already counts %lld subjects.", (long long) s->size)));
 	if (known < s->known)
 		s->known = known;
 	s->size++;
@@ -243,6 +249,14 @@ CheckCommonArgs(FunctionCallInfo fcinfo, int as_of_arg)
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("as_of must not be NULL"),
+				 errhint("Count as of a moment, such as now().")));
+	if (!TIMESTAMP_NOT_FINITE(PG_GETARG_TIMESTAMPTZ(as_of_arg)) &&
+		!InstantIsWritable(PG_GETARG_TIMESTAMPTZ(as_of_arg)))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("as_of out of range for retention.cohort_state"),
+				 errdetail("A cohort's state can count as of the years 1 to 9999 (UTC), or infinity, not %s.",
+						   timestamptz_to_str(PG_GETARG_TIMESTAMPTZ(as_of_arg))),
 				 errhint("Count as of a moment, such as now().")));
 }
 
@@ -515,8 +529,8 @@ CohortStateProblem(const CohortState *s, const int64 *counts)
 		return "The last known period is out of range.";
 	if (s->size < 0)
 		return "The size is negative.";
-	if (!TIMESTAMP_NOT_FINITE(s->as_of) && !IS_VALID_TIMESTAMP(s->as_of))
-		return "as_of is out of range.";
+	if (!TIMESTAMP_NOT_FINITE(s->as_of) && !InstantIsWritable(s->as_of))
+		return "as_of is outside the years 1 to 9999.";
 	for (i = 0; i < s->ncells; i++)
 	{
 		if (counts[i] < 0 || counts[i] > s->size)
@@ -748,6 +762,12 @@ cohort_state_recv(PG_FUNCTION_ARGS)
 	const char *problem;
 	int32		i;
 
+	/* version, kind, number of cells, as_of */
+	if (buf->len - buf->cursor < 14)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid binary cohort_state"),
+				 errdetail("The value is shorter than its header.")));
 	version = pq_getmsgbyte(buf);
 	if (version != COHORT_STATE_VERSION)
 		ereport(ERROR,

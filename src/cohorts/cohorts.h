@@ -112,6 +112,9 @@ extern bool CohortParseInstant(const char *p, const char *end,
 
 /* Append finite t as YYYY-MM-DDTHH:MM:SS[.ffffff]+00:00 */
 extern void AppendInstantUTC(StringInfo buf, TimestampTz t);
+extern bool JulianIsWritable(int julian);
+extern bool InstantIsWritable(TimestampTz t);
+extern const char *ActivityYearsProblem(const Activity *a);
 
 /* Does a subject with activity a count in cell k (k >= 0) of this kind? */
 extern bool ActivityRetained(const Activity *a, int kind, int32 k);

@@ -330,6 +330,12 @@ survival_recv(PG_FUNCTION_ARGS)
 	int64	   *ev;
 	int64	   *ce;
 
+	/* version and count */
+	if (buf->len - buf->cursor < 5)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid binary survival value"),
+				 errdetail("The value is shorter than its header.")));
 	version = pq_getmsgbyte(buf);
 	if (version != SURVIVAL_FORMAT_VERSION)
 		ereport(ERROR,
