@@ -312,21 +312,16 @@ activity_recv(PG_FUNCTION_ARGS)
 		case ACTIVITY_PARSE_OK:
 			break;
 		case ACTIVITY_BIN_NO_DATA:
-			/* what pq_getmsgbyte says */
+		case ACTIVITY_BIN_SHORT:
 			ereport(ERROR,
-					(errcode(ERRCODE_PROTOCOL_VIOLATION),
-					 errmsg("no data left in message")));
+					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+					 errmsg("invalid binary activity"),
+					 errdetail("The value is shorter than its header.")));
 			break;
 		case ACTIVITY_BIN_VERSION:
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 					 errmsg("unsupported binary format version %d of type activity", err.value)));
-			break;
-		case ACTIVITY_BIN_SHORT:
-			/* what pq_getmsgint64 and pq_getmsgint say */
-			ereport(ERROR,
-					(errcode(ERRCODE_PROTOCOL_VIOLATION),
-					 errmsg("insufficient data left in message")));
 			break;
 		default:
 			ereport(ERROR,

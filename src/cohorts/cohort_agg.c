@@ -142,6 +142,12 @@ CountSubject(CohortState *s, CohortSite *site, const Activity *a)
 	int32		k,
 				hi;
 
+	/* every count is at most the size: the size is the one to overflow */
+	if (s->size == PG_INT64_MAX)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("cohort size out of range"),
+				 errdetail("The state already counts %lld subjects.", (long long) s->size)));
 	if (known < s->known)
 		s->known = known;
 	s->size++;
@@ -748,6 +754,12 @@ cohort_state_recv(PG_FUNCTION_ARGS)
 	const char *problem;
 	int32		i;
 
+	/* version, kind, number of cells, as_of */
+	if (buf->len - buf->cursor < 14)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid binary cohort_state"),
+				 errdetail("The value is shorter than its header.")));
 	version = pq_getmsgbyte(buf);
 	if (version != COHORT_STATE_VERSION)
 		ereport(ERROR,

@@ -321,6 +321,13 @@ CREATE FUNCTION retention.trigger_name(table_name name, suffix text)
 DECLARE
 	head text := table_name;
 BEGIN
+	-- (a suffix with no room for the table's name would cut forever)
+	IF octet_length(suffix) > 62 THEN
+		RAISE EXCEPTION 'trigger name suffix is too long'
+			USING ERRCODE = 'name_too_long',
+				  DETAIL = format('The suffix has %s bytes; a trigger''s name has at most 63, one of them at least for the table''s name.',
+								  octet_length(suffix));
+	END IF;
 	WHILE octet_length(head) + octet_length(suffix) > 63 LOOP
 		head := left(head, -1);
 	END LOOP;

@@ -281,10 +281,11 @@ survival_recv(PG_FUNCTION_ARGS)
 		case SURVIVAL_PARSE_OK:
 			break;
 		case SURVIVAL_BIN_NO_DATA:
-			/* what pq_getmsgbyte says */
+		case SURVIVAL_BIN_SHORT_COUNT:
 			ereport(ERROR,
-					(errcode(ERRCODE_PROTOCOL_VIOLATION),
-					 errmsg("no data left in message")));
+					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+					 errmsg("invalid binary survival value"),
+					 errdetail("The value is shorter than its header.")));
 			break;
 		case SURVIVAL_BIN_VERSION:
 			ereport(ERROR,
@@ -292,12 +293,6 @@ survival_recv(PG_FUNCTION_ARGS)
 					 errmsg("unsupported binary survival format version %d", (int) err.value),
 					 errdetail("This version of the extension reads version %d.",
 							   SURVIVAL_FORMAT_VERSION)));
-			break;
-		case SURVIVAL_BIN_SHORT_COUNT:
-			/* what pq_getmsgint says */
-			ereport(ERROR,
-					(errcode(ERRCODE_PROTOCOL_VIOLATION),
-					 errmsg("insufficient data left in message")));
 			break;
 		default:
 			ereport(ERROR,
