@@ -268,6 +268,18 @@ UPDATE retention.opportunities SET status = 'won', closed_at = date_trunc('month
  WHERE id = :late;
 \echo :LAST_ERROR_SQLSTATE
 \set VERBOSITY default
+-- nor at the very time of that change: the MRR history would date the raise
+-- now (mrr_since unchanged), the win at closed_at
+SELECT mrr_since AS latest_change FROM retention.products WHERE id = 2 \gset
+INSERT INTO retention.opportunities (product_id, kind, mrr, created_at) VALUES (2, 'upsell', 4, '2025-01-01')
+	RETURNING id AS same \gset
+\set VERBOSITY terse
+UPDATE retention.opportunities SET status = 'won', closed_at = :'latest_change' WHERE id = :same;
+\echo :LAST_ERROR_SQLSTATE
+\set VERBOSITY default
+SELECT p.mrr, p.mrr_since = :'latest_change' AS since_unchanged, o.status
+  FROM retention.products p, retention.opportunities o WHERE p.id = 2 AND o.id = :same;
+DELETE FROM retention.opportunities WHERE id = :same;
 -- a won upsell whose MRR the product cannot hold: refused whole
 INSERT INTO retention.opportunities (product_id, kind, mrr) VALUES (1, 'upsell', 999999999999.99) RETURNING id AS huge \gset
 UPDATE retention.opportunities SET status = 'won' WHERE id = :huge;

@@ -585,6 +585,8 @@ OppAfterUpdate(Relation rel, HeapTuple oldtuple, HeapTuple newtuple,
 	Datum		values[3];
 	int			ret;
 	uint64		processed;
+	TimestampTz dated = 0;
+	bool		dated_null = true;
 
 	OppRead(oldtuple, desc, c, &o);
 	OppRead(newtuple, desc, c, &n);
@@ -600,19 +602,45 @@ OppAfterUpdate(Relation rel, HeapTuple oldtuple, HeapTuple newtuple,
 	ret = SPI_execute_plan(OppPlan(&upsell_plan,
 								   "UPDATE retention.products"
 								   "   SET mrr = mrr OPERATOR(pg_catalog.+) $2, mrr_since = $3"
-								   " WHERE id OPERATOR(pg_catalog.=) $1 AND mrr IS NOT NULL",
+								   " WHERE id OPERATOR(pg_catalog.=) $1 AND mrr IS NOT NULL"
+								   " RETURNING mrr_since",
 								   3, argtypes),
 						   values, NULL, false, 0);
-	if (ret != SPI_OK_UPDATE)
+	if (ret != SPI_OK_UPDATE_RETURNING)
 		elog(ERROR, "could not apply the upsell to product " INT64_FORMAT ": %s",
 			 n.product_id, SPI_result_code_string(ret));
 	processed = SPI_processed;
+	if (processed == 1)
+	{
+		bool		isnull;
+		Datum		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc,
+									  1, &isnull);
+
+		dated = isnull ? 0 : DatumGetTimestampTz(d);
+		dated_null = isnull;
+	}
 	EndAsOwner(&scope);
 	if (processed != 1)
 		ereport(ERROR,
 				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
 				 errmsg("the MRR of product " INT64_FORMAT " is not known", n.product_id),
 				 errdetail("Winning an upsell adds its MRR to the product's.")));
+
+	/*
+	 * The MRR history dates the raise at closed_at, except when closed_at is
+	 * the time the product's current MRR took effect: mrr_guard cannot tell
+	 * "mrr_since set to what it was" from "mrr_since not set" and dates such
+	 * a change now.  The win and its raise would then disagree: refuse.
+	 */
+	if (dated_null || dated != n.closed_at)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("a won upsell cannot take effect when the current MRR of product " INT64_FORMAT " did",
+						n.product_id),
+				 errdetail("The upsell is won at %s, the time of the product's latest recorded MRR change.",
+						   pstrdup(timestamptz_to_str(n.closed_at))),
+				 errhint("Date the win after the product's latest MRR change."),
+				 errtablecol(rel, c->closed_at)));
 }
 
 /* BEFORE DELETE: a closed opportunity stays, unless its product is forgotten */

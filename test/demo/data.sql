@@ -132,7 +132,8 @@ SELECT dd.d, dd.customer,
 
 -- Products enter the lifecycle in onboarding, except support plans and part
 -- of the expansions (customers already trained), which go straight to
--- retention.  The triggers place each in its group and record the entry.
+-- retention.  The triggers place each in its group and record the entry;
+-- its MRR takes effect the day it enters (the MRR history dates it there).
 INSERT INTO retention.products (id, deal_id, customer, product_type, mrr, stage,
 								created_at, stage_entered_at, mrr_since)
 SELECT p.id, p.d, dd.customer, p.product_type, p.mrr,
@@ -430,8 +431,8 @@ ANALYZE retention.feedback, retention.feedback_followups;
 -- About 40 opportunities over the last 18 months on products still under
 -- care (every seventh one, by id), imported by cs_ops with their real dates:
 -- created open, then won or lost.  A won upsell raises its product's MRR
--- from the day it was won (through the MRR history; never before the
--- product's latest MRR change); a won cross-sell becomes a new product of
+-- from the day it was won (through the MRR history; after the product's
+-- latest MRR change); a won cross-sell becomes a new product of
 -- the same customer, entering onboarding that day.  Then, this week, four
 -- reps log opportunities themselves (row-level security gives each only
 -- their own products), and one wins hers.  The same data every time.
@@ -491,7 +492,7 @@ BEGIN
 		ELSIF outcome = 'won' AND kind = 'upsell' THEN
 			UPDATE retention.opportunities
 			   SET status = 'won',
-				   closed_at = LEAST(pg_catalog.now(), GREATEST(closing, o.mrr_since))
+				   closed_at = LEAST(pg_catalog.now(), GREATEST(closing, o.mrr_since + interval '1 hour'))
 			 WHERE id = opp;
 		ELSIF outcome = 'won' THEN
 			INSERT INTO retention.products (deal_id, customer, product_type, mrr, mrr_since, stage,
