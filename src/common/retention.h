@@ -27,6 +27,8 @@
 /* A back-dated time out of order: in the future, or before the latest move */
 #define ERRCODE_RETENTION_OUT_OF_ORDER			MAKE_SQLSTATE('R','T','0','0','6')
 
+#include "utils/relcache.h"
+
 #define RETENTION_SCHEMA "retention"
 
 /*
@@ -43,6 +45,13 @@ extern Oid	RetentionRelationOwner(Oid relid);
  * superuser is), or the owner of the extension's tables?
  */
 extern bool IsRetentionAdmin(Oid roleid, Oid owner);
+
+/*
+ * The attribute number of a column of exactly this type in the table a
+ * trigger fires on, or an error (42703, 42804): for triggers of the
+ * extension's own tables, which a user could attach elsewhere.
+ */
+extern int	RetentionColumn(Relation rel, const char *name, Oid type);
 
 /* Is this text NULL, empty or only white space (a reason that says nothing)? */
 extern bool IsBlankText(const char *s);

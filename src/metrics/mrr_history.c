@@ -38,27 +38,6 @@
 /* INSERT INTO retention.mrr_history, prepared once per session */
 static SPIPlanPtr mrr_history_plan = NULL;
 
-/* The attribute number of a column the trigger needs, or an error */
-static int
-MrrColumn(Relation rel, const char *name, Oid type)
-{
-	TupleDesc	desc = RelationGetDescr(rel);
-	int			attnum = SPI_fnumber(desc, name);
-
-	if (attnum <= 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_COLUMN),
-				 errmsg("column \"%s\" of relation \"%s\" does not exist",
-						name, RelationGetRelationName(rel))));
-	if (TupleDescAttr(desc, attnum - 1)->atttypid != type)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATATYPE_MISMATCH),
-				 errmsg("column \"%s\" of relation \"%s\" must be of type %s",
-						name, RelationGetRelationName(rel),
-						format_type_be(type))));
-	return attnum;
-}
-
 /* Whether the current role may date changes in the past: an administrator */
 static bool
 MayBackdate(Relation rel)
@@ -190,9 +169,9 @@ mrr_guard(PG_FUNCTION_ARGS)
 				 errmsg("function \"mrr_guard\" must be fired for table \"retention.products\""),
 				 errdetail("It writes the MRR history of the extension's products; it guards no other table.")));
 	desc = RelationGetDescr(rel);
-	id_att = MrrColumn(rel, "id", INT8OID);
-	mrr_att = MrrColumn(rel, "mrr", NUMERICOID);
-	since_att = MrrColumn(rel, "mrr_since", TIMESTAMPTZOID);
+	id_att = RetentionColumn(rel, "id", INT8OID);
+	mrr_att = RetentionColumn(rel, "mrr", NUMERICOID);
+	since_att = RetentionColumn(rel, "mrr_since", TIMESTAMPTZOID);
 
 	newtuple = TRIGGER_FIRED_BY_UPDATE(event) ? trigdata->tg_newtuple
 		: trigdata->tg_trigtuple;

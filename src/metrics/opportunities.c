@@ -95,40 +95,19 @@ static SPIPlanPtr product_plan = NULL;
 static SPIPlanPtr my_rep_plan = NULL;
 static SPIPlanPtr upsell_plan = NULL;
 
-/* The attribute number of a column of the given type, or an error */
-static int
-OppColumn(Relation rel, const char *name, Oid type)
-{
-	TupleDesc	desc = RelationGetDescr(rel);
-	int			attnum = SPI_fnumber(desc, name);
-
-	if (attnum <= 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_COLUMN),
-				 errmsg("column \"%s\" of relation \"%s\" does not exist",
-						name, RelationGetRelationName(rel))));
-	if (TupleDescAttr(desc, attnum - 1)->atttypid != type)
-		ereport(ERROR,
-				(errcode(ERRCODE_DATATYPE_MISMATCH),
-				 errmsg("column \"%s\" of relation \"%s\" must be of type %s",
-						name, RelationGetRelationName(rel),
-						format_type_be(type))));
-	return attnum;
-}
-
 /* Find every column the trigger reads */
 static void
 OppFindColumns(Relation rel, OppColumns *c)
 {
-	c->id = OppColumn(rel, "id", INT8OID);
-	c->product_id = OppColumn(rel, "product_id", INT8OID);
-	c->kind = OppColumn(rel, "kind", TEXTOID);
-	c->mrr = OppColumn(rel, "mrr", NUMERICOID);
-	c->status = OppColumn(rel, "status", TEXTOID);
-	c->rep = OppColumn(rel, "rep", INT8OID);
-	c->created_at = OppColumn(rel, "created_at", TIMESTAMPTZOID);
-	c->closed_at = OppColumn(rel, "closed_at", TIMESTAMPTZOID);
-	c->won_product_id = OppColumn(rel, "won_product_id", INT8OID);
+	c->id = RetentionColumn(rel, "id", INT8OID);
+	c->product_id = RetentionColumn(rel, "product_id", INT8OID);
+	c->kind = RetentionColumn(rel, "kind", TEXTOID);
+	c->mrr = RetentionColumn(rel, "mrr", NUMERICOID);
+	c->status = RetentionColumn(rel, "status", TEXTOID);
+	c->rep = RetentionColumn(rel, "rep", INT8OID);
+	c->created_at = RetentionColumn(rel, "created_at", TIMESTAMPTZOID);
+	c->closed_at = RetentionColumn(rel, "closed_at", TIMESTAMPTZOID);
+	c->won_product_id = RetentionColumn(rel, "won_product_id", INT8OID);
 }
 
 /* A text column as a C string, or NULL */
