@@ -101,7 +101,7 @@ ParseUnitArg(FunctionCallInfo fcinfo, ActivitySite *site, int *unit, int64 *wind
 	{
 		if (is_text)
 		{
-			site->unit = CohortUnitFromName(bytes, len);
+			site->unit = ActivityUnitFromName(bytes, (size_t) len);
 			site->window = 0;
 			if (site->unit == 0)
 				CohortUnitError(bytes, len);

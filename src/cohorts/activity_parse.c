@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "cohorts/activity_parse.h"
+#include "common/byte_order.h"
 
 /* PostgreSQL's timestamp range and epoch (datatype/timestamp.h) */
 #define USECS_PER_SEC		INT64_C(1000000)
@@ -349,9 +350,9 @@ WindowTextIsValid(const char *s, size_t len)
 	return any && p == end;
 }
 
-/* The unit of a calendar name, or 0 */
-static int
-UnitFromName(const char *name, size_t len)
+/* COHORT_UNIT_* of a calendar unit's name, or 0 */
+int
+ActivityUnitFromName(const char *name, size_t len)
 {
 	if (len == 3 && memcmp(name, "day", 3) == 0)
 		return COHORT_UNIT_DAY;
@@ -402,7 +403,7 @@ ActivityParseText(const char *str, size_t len, ActivityWindowFn window_fn,
 	comma = memchr(p, ',', (size_t) (end - p));
 	if (comma == NULL)
 		return Fail(err, ACTIVITY_TEXT_NO_UNIT_COMMA, str, p);
-	out->unit = UnitFromName(p, (size_t) (comma - p));
+	out->unit = ActivityUnitFromName(p, (size_t) (comma - p));
 	if (out->unit == 0)
 	{
 		/* only what output writes: [N day[s]][ ][HH:MM:SS[.ffffff]] */
@@ -460,28 +461,6 @@ ActivityParseText(const char *str, size_t len, ActivityWindowFn window_fn,
 	return ACTIVITY_PARSE_OK;
 }
 
-/* A big-endian integer of n bytes at p */
-static uint64_t
-GetBigEndian(const unsigned char *p, int n)
-{
-	uint64_t	v = 0;
-	int			i;
-
-	for (i = 0; i < n; i++)
-		v = (v << 8) | p[i];
-	return v;
-}
-
-/* Store v big-endian in n bytes at p */
-static void
-PutBigEndian(unsigned char *p, uint64_t v, int n)
-{
-	int			i;
-
-	for (i = n - 1; i >= 0; i--, v >>= 8)
-		p[i] = (unsigned char) (v & 0xff);
-}
-
 /* Decode the header of the binary form; the bitmap follows it */
 ActivityParseCode
 ActivityDecodeHeader(const unsigned char *buf, size_t len, ActivityFields *out,
@@ -499,10 +478,10 @@ ActivityDecodeHeader(const unsigned char *buf, size_t len, ActivityFields *out,
 	if (len < ACTIVITY_BINARY_HEADER)
 		return Fail(err, ACTIVITY_BIN_SHORT, "", "");
 	out->unit = buf[1];
-	out->window = (int64_t) GetBigEndian(buf + 2, 8);
-	out->start = (int64_t) GetBigEndian(buf + 10, 8);
-	out->anchor = (int32_t) GetBigEndian(buf + 18, 4);
-	out->nbits = (int32_t) GetBigEndian(buf + 22, 4);
+	out->window = (int64_t) ReadBigEndian(buf + 2, 8);
+	out->start = (int64_t) ReadBigEndian(buf + 10, 8);
+	out->anchor = (int32_t) ReadBigEndian(buf + 18, 4);
+	out->nbits = (int32_t) ReadBigEndian(buf + 22, 4);
 	if (out->nbits < 0 || out->nbits > ACTIVITY_MAX_PERIODS ||
 		len - ACTIVITY_BINARY_HEADER != (size_t) ActivityBitmapBytes(out->nbits))
 		return Fail(err, ACTIVITY_BIN_LENGTH, "", "");
@@ -515,10 +494,10 @@ ActivityEncodeHeader(const ActivityFields *f, unsigned char *buf)
 {
 	buf[0] = ACTIVITY_FORMAT_VERSION;
 	buf[1] = (unsigned char) f->unit;
-	PutBigEndian(buf + 2, (uint64_t) f->window, 8);
-	PutBigEndian(buf + 10, (uint64_t) f->start, 8);
-	PutBigEndian(buf + 18, (uint32_t) f->anchor, 4);
-	PutBigEndian(buf + 22, (uint32_t) f->nbits, 4);
+	WriteBigEndian(buf + 2, (uint64_t) f->window, 8);
+	WriteBigEndian(buf + 10, (uint64_t) f->start, 8);
+	WriteBigEndian(buf + 18, (uint32_t) f->anchor, 4);
+	WriteBigEndian(buf + 22, (uint32_t) f->nbits, 4);
 }
 
 /*

@@ -148,6 +148,9 @@ extern size_t ActivityFormatInstant(int64_t t, int julian, int64_t offset,
 									char *buf);
 
 /* Calendar arithmetic, as PostgreSQL's date2j and j2date */
+/* COHORT_UNIT_* of a calendar unit's name ("day", "week", "month"), or 0 */
+extern int	ActivityUnitFromName(const char *name, size_t len);
+
 extern int	ActivityDateToJulian(int year, int month, int day);
 extern void ActivityJulianToDate(int julian, int *year, int *month, int *day);
 

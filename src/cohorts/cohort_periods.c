@@ -49,19 +49,6 @@ FloorDiv(int64 a, int64 b)
 	return (a % b != 0 && a < 0) ? q - 1 : q;
 }
 
-/* COHORT_UNIT_* of a calendar unit's name, or 0 */
-int
-CohortUnitFromName(const char *name, int len)
-{
-	if (len == 3 && memcmp(name, "day", 3) == 0)
-		return COHORT_UNIT_DAY;
-	if (len == 4 && memcmp(name, "week", 4) == 0)
-		return COHORT_UNIT_WEEK;
-	if (len == 5 && memcmp(name, "month", 5) == 0)
-		return COHORT_UNIT_MONTH;
-	return 0;
-}
-
 /* The name of a calendar unit */
 const char *
 CohortUnitName(int unit)

@@ -57,8 +57,6 @@ typedef struct Activity
 /* Per-call-site cache of local-time offsets (see cohort_periods.c) */
 typedef struct TzCache TzCache;
 
-/* COHORT_UNIT_* of a calendar unit's name, or 0 */
-extern int	CohortUnitFromName(const char *name, int len);
 extern const char *CohortUnitName(int unit);
 
 /* Raise 22023 for an unknown unit name */

@@ -23,6 +23,7 @@
 
 #include "common/shortest_dec.h"
 
+#include "common/byte_order.h"
 #include "health/health_parse.h"
 
 /* Number of comma-separated fields in the text form */
@@ -286,19 +287,11 @@ HealthParseText(const char *str, size_t len, HealthValue *out, HealthParseError 
 	return HEALTH_PARSE_OK;
 }
 
-/* A big-endian uint32 at p */
-static uint32_t
-GetUint32(const unsigned char *p)
-{
-	return ((uint32_t) p[0] << 24) | ((uint32_t) p[1] << 16) |
-		((uint32_t) p[2] << 8) | (uint32_t) p[3];
-}
-
 /* A big-endian float8 at p */
 static double
 GetFloat8(const unsigned char *p)
 {
-	uint64_t	bits = ((uint64_t) GetUint32(p) << 32) | GetUint32(p + 4);
+	uint64_t	bits = ReadBigEndian(p, 8);
 	double		d;
 
 	memcpy(&d, &bits, sizeof(d));
@@ -310,11 +303,9 @@ static void
 PutFloat8(unsigned char *p, double v)
 {
 	uint64_t	bits;
-	int			i;
 
 	memcpy(&bits, &v, sizeof(bits));
-	for (i = 7; i >= 0; i--, bits >>= 8)
-		p[i] = (unsigned char) (bits & 0xff);
+	WriteBigEndian(p, bits, 8);
 }
 
 /*
@@ -346,7 +337,7 @@ HealthDecodeBinary(const unsigned char *buf, size_t len, HealthValue *out,
 		return Fail(err, HEALTH_BIN_COVERAGE, NULL, 0);
 
 	/* a negative int32 count is as wrong as one past the end */
-	n = GetUint32(buf + 18);
+	n = (uint32_t) ReadBigEndian(buf + 18, 4);
 	if (n > len - HEALTH_MIN_BINARY_LEN)
 		return Fail(err, HEALTH_BIN_WEAKEST_LENGTH, NULL, 0);
 	/* measure names are ASCII, so a valid one takes no more bytes in any encoding */
@@ -381,10 +372,7 @@ HealthEncodeBinary(const HealthValue *v, unsigned char *buf)
 	buf[1] = (unsigned char) v->band;
 	PutFloat8(buf + 2, v->score);
 	PutFloat8(buf + 10, v->coverage);
-	buf[18] = (unsigned char) (n >> 24);
-	buf[19] = (unsigned char) (n >> 16);
-	buf[20] = (unsigned char) (n >> 8);
-	buf[21] = (unsigned char) n;
+	WriteBigEndian(buf + 18, n, 4);
 	memcpy(buf + HEALTH_MIN_BINARY_LEN, v->weakest, n);
 }
 

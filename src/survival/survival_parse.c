@@ -20,6 +20,7 @@
 
 #include "common/shortest_dec.h"
 
+#include "common/byte_order.h"
 #include "survival/survival_parse.h"
 
 /* strtod is given the duration and this many bytes after it (see ParseTime) */
@@ -202,28 +203,6 @@ SurvivalParseText(const char *str, size_t len, SurvivalSink sink, void *arg,
 	return SURVIVAL_PARSE_OK;
 }
 
-/* A big-endian uint64 at p */
-static uint64_t
-GetUint64(const unsigned char *p)
-{
-	uint64_t	v = 0;
-	int			i;
-
-	for (i = 0; i < 8; i++)
-		v = (v << 8) | p[i];
-	return v;
-}
-
-/* Store v big-endian in n bytes at p */
-static void
-PutBigEndian(unsigned char *p, uint64_t v, int n)
-{
-	int			i;
-
-	for (i = n - 1; i >= 0; i--, v >>= 8)
-		p[i] = (unsigned char) (v & 0xff);
-}
-
 /* Read the header of the binary form: the entry count */
 SurvivalParseCode
 SurvivalDecodeHeader(const unsigned char *buf, size_t len, int32_t *n,
@@ -260,12 +239,12 @@ SurvivalDecodeEntries(const unsigned char *buf, int32_t n, double *time,
 
 	for (i = 0; i < n; i++, p += SURVIVAL_BINARY_ENTRY)
 	{
-		uint64_t	bits = GetUint64(p);
+		uint64_t	bits = ReadBigEndian(p, 8);
 
 		memcpy(&time[i], &bits, sizeof(double));
 		time[i] += 0.0;			/* no negative zero */
-		events[i] = (int64_t) GetUint64(p + 8);
-		censored[i] = (int64_t) GetUint64(p + 16);
+		events[i] = (int64_t) ReadBigEndian(p + 8, 8);
+		censored[i] = (int64_t) ReadBigEndian(p + 16, 8);
 	}
 }
 
@@ -278,15 +257,15 @@ SurvivalEncodeBinary(const double *time, const int64_t *events,
 	int32_t		i;
 
 	buf[0] = SURVIVAL_FORMAT_VERSION;
-	PutBigEndian(buf + 1, (uint32_t) n, 4);
+	WriteBigEndian(buf + 1, (uint32_t) n, 4);
 	for (i = 0; i < n; i++, p += SURVIVAL_BINARY_ENTRY)
 	{
 		uint64_t	bits;
 
 		memcpy(&bits, &time[i], sizeof(bits));
-		PutBigEndian(p, bits, 8);
-		PutBigEndian(p + 8, (uint64_t) events[i], 8);
-		PutBigEndian(p + 16, (uint64_t) censored[i], 8);
+		WriteBigEndian(p, bits, 8);
+		WriteBigEndian(p + 8, (uint64_t) events[i], 8);
+		WriteBigEndian(p + 16, (uint64_t) censored[i], 8);
 	}
 }
 
