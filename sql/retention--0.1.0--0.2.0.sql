@@ -1441,6 +1441,18 @@ COMMENT ON COLUMN retention.mrr_history.recorded_at IS
 
 CREATE INDEX mrr_history_product_idx ON retention.mrr_history (product_id, effective_at, id);
 
+-- Upgrade only (a fresh install has no products yet; README, "Upgrading"):
+-- the MRR each product has under 0.1.0 becomes its first MRR history row,
+-- effective when the product began, its first recorded stage move or its
+-- created_at, whichever is earlier; mrr_since says the same.  Done before
+-- the triggers exist, which would date the change now.
+UPDATE retention.products p
+   SET mrr_since = least(p.created_at,
+						 (SELECT min(h.changed_at) FROM retention.stage_history h
+						   WHERE h.table_name = 'retention.products' AND h.product_id = p.id));
+INSERT INTO retention.mrr_history (product_id, mrr, effective_at)
+	SELECT p.id, p.mrr, p.mrr_since FROM retention.products p WHERE p.mrr IS NOT NULL ORDER BY p.id;
+
 CREATE FUNCTION retention.mrr_guard() RETURNS trigger
 	AS 'MODULE_PATHNAME', 'mrr_guard'
 	LANGUAGE C VOLATILE PARALLEL UNSAFE;
