@@ -51,42 +51,43 @@ GRANT EXECUTE ON FUNCTION retention.gross_margin() TO retention_admin, retention
  * months with products active at their start).  NULL when nothing churned.
  */
 CREATE VIEW retention.lifetime_value WITH (security_invoker = true) AS
-WITH ms AS (
+WITH ms AS MATERIALIZED (
 	SELECT retention.month_starts(12) AS a
-), b AS (
-	SELECT u.t AS ws, lead(u.t) OVER (ORDER BY u.t) AS we
-	  FROM ms, pg_catalog.unnest(ms.a) u (t)
-), ap AS (
-	SELECT x.* FROM ms, retention.active_products(ms.a) x
+), pa AS (
+	SELECT m.product_id, m.held, p.group_id, coalesce(p.customer, d.customer) AS customer
+	  FROM (SELECT am.product_id, am.active AS held
+			  FROM ms, retention.activity_masks(ms.a) am
+			 WHERE am.active IS NOT NULL) m
+	  JOIN retention.products p ON p.id = m.product_id
+	  JOIN retention.deals d ON d.id = p.deal_id
+	 WHERE p.group_id IS NOT NULL
+), gm AS (
+	SELECT pa.group_id, pa.held, count(*) AS products
+	  FROM pa
+	 GROUP BY pa.group_id, pa.held
 ), monthly AS (
-	SELECT p.group_id, b.ws, count(*) AS products_start,
-		   count(*) FILTER (WHERE a1.product_id IS NULL) AS churned
-	  FROM b
-	  JOIN ap a0 ON a0.instant = b.ws
-	  JOIN retention.products p ON p.id = a0.product_id
-	  LEFT JOIN ap a1 ON a1.instant = b.we AND a1.product_id = a0.product_id
-	 WHERE b.we IS NOT NULL AND p.group_id IS NOT NULL
-	 GROUP BY p.group_id, b.ws
+	SELECT gm.group_id, k.k,
+		   sum(gm.products)::bigint AS products_start,
+		   coalesce(sum(gm.products) FILTER (WHERE pg_catalog.get_bit(gm.held, k.k + 1) = 0), 0)::bigint AS churned
+	  FROM ms, gm, pg_catalog.generate_series(0, pg_catalog.cardinality(ms.a) - 2) k (k)
+	 WHERE pg_catalog.get_bit(gm.held, k.k) = 1
+	 GROUP BY gm.group_id, k.k
 ), w AS (
 	SELECT m.group_id, count(*) AS months, avg(m.churned::numeric / m.products_start) AS churn_rate
 	  FROM monthly m
 	 GROUP BY m.group_id
-), act AS (
-	SELECT ap.product_id
-	  FROM ms, ap
-	 WHERE ap.instant = ms.a[pg_catalog.array_upper(ms.a, 1)]
+), last_mrr AS (
+	SELECT DISTINCT ON (h.product_id) h.product_id, h.mrr
+	  FROM ms, retention.mrr_history h
+	 WHERE h.effective_at < ms.a[pg_catalog.array_upper(ms.a, 1)]
+	 ORDER BY h.product_id, h.effective_at DESC, h.id DESC
 ), rev AS (
-	SELECT p.group_id, count(DISTINCT coalesce(p.customer, d.customer)) AS customers,
-		   coalesce(sum(s.mrr), 0) AS mrr
+	SELECT pa.group_id, count(DISTINCT pa.customer) AS customers,
+		   coalesce(sum(coalesce(lm.mrr, 0::numeric)), 0) AS mrr
 	  FROM ms
-	  JOIN retention.revenue_spans() s
-		ON s.valid_from < ms.a[pg_catalog.array_upper(ms.a, 1)]
-	   AND (s.valid_to IS NULL OR s.valid_to >= ms.a[pg_catalog.array_upper(ms.a, 1)])
-	  JOIN act ON act.product_id = s.product_id
-	  JOIN retention.products p ON p.id = s.product_id
-	  JOIN retention.deals d ON d.id = p.deal_id
-	 WHERE p.group_id IS NOT NULL
-	 GROUP BY p.group_id
+	  JOIN pa ON pg_catalog.get_bit(pa.held, pg_catalog.cardinality(ms.a) - 1) = 1
+	  LEFT JOIN last_mrr lm ON lm.product_id = pa.product_id
+	 GROUP BY pa.group_id
 ), v AS (
 	SELECT g.id, g.name, g.kind, coalesce(rev.customers, 0) AS customers, coalesce(rev.mrr, 0) AS mrr,
 		   rev.mrr / nullif(rev.customers, 0) AS arpa, retention.gross_margin() AS margin,
@@ -129,22 +130,32 @@ COMMENT ON COLUMN retention.lifetime_value.lifetime_value IS
  * move into onboarding that the move to retention ends.
  */
 CREATE VIEW retention.stage_funnel WITH (security_invoker = true) AS
-WITH b AS (
-	SELECT u.t AS ws, lead(u.t) OVER (ORDER BY u.t) AS we
-	  FROM pg_catalog.unnest(retention.month_starts(12)) u (t)
+WITH ms AS MATERIALIZED (
+	SELECT retention.month_starts(12) AS a
+), b AS (
+	SELECT u.t AS ws, lead(u.t) OVER (ORDER BY u.t) AS we, u.k
+	  FROM ms, pg_catalog.unnest(ms.a) WITH ORDINALITY u (t, k)
 ), h AS (
 	SELECT x.product_id, x.from_stage, x.to_stage, x.reason, x.changed_at,
-		   lag(x.changed_at) OVER (PARTITION BY x.product_id ORDER BY x.changed_at, x.id) AS prev_at
+		   lag(x.changed_at) OVER w AS prev_at, lead(x.changed_at) OVER w AS next_at
 	  FROM retention.stage_history x
 	 WHERE x.table_name OPERATOR(pg_catalog.=) 'retention.products' AND x.product_id IS NOT NULL
+	WINDOW w AS (PARTITION BY x.product_id ORDER BY x.changed_at, x.id)
 ), m AS (
 	SELECT b.ws, h.*
-	  FROM b JOIN h ON h.changed_at >= b.ws AND h.changed_at < b.we
+	  FROM ms, h JOIN b ON b.we IS NOT NULL
+	 WHERE b.k = pg_catalog.width_bucket(h.changed_at, ms.a)
+), spans AS (
+	SELECT pg_catalog.width_bucket(h.changed_at, ms.a) AS lo,
+		   coalesce(pg_catalog.width_bucket(h.next_at, ms.a), pg_catalog.cardinality(ms.a)) AS hi,
+		   count(*) AS products
+	  FROM ms, h
+	 WHERE h.to_stage = 'retention'
+	 GROUP BY 1, 2
 ), in_ret AS (
-	SELECT b.ws, count(*) AS products
-	  FROM b JOIN retention.stage_spans() s
-		ON s.valid_from < b.ws AND (s.valid_to IS NULL OR s.valid_to >= b.ws)
-	 WHERE s.stage = 'retention' AND b.we IS NOT NULL
+	SELECT b.ws, sum(s.products)::bigint AS products
+	  FROM b JOIN spans s ON s.lo < b.k AND b.k <= s.hi
+	 WHERE b.we IS NOT NULL
 	 GROUP BY b.ws
 ), months AS (
 	SELECT b.ws,

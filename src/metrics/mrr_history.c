@@ -28,6 +28,7 @@
 #include "miscadmin.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
+#include "utils/numeric.h"
 #include "utils/rel.h"
 #include "utils/timestamp.h"
 
@@ -186,6 +187,14 @@ mrr_guard(PG_FUNCTION_ARGS)
 	if (TRIGGER_FIRED_BEFORE(event))
 	{
 		TimestampTz now = GetCurrentTransactionStartTimestamp();
+
+		/* NaN passes the check mrr >= 0, and would make every sum of MRR NaN */
+		if (!mrr_null && numeric_is_nan(DatumGetNumeric(mrr)))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("mrr cannot be NaN"),
+					 errdetail("MRR is an amount of money per month, 0 or more."),
+					 errtablecol(rel, mrr_att)));
 
 		if (TRIGGER_FIRED_BY_INSERT(event))
 		{

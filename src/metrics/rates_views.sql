@@ -98,24 +98,32 @@ CREATE VIEW retention.revenue_cohorts WITH (security_invoker = true) AS
 WITH b AS (
 	SELECT i.t, i.k
 	  FROM pg_catalog.unnest(retention.month_starts(24)) WITH ORDINALITY i (t, k)
-), m AS (
-	SELECT c.instant, c.customer, sum(c.mrr) AS mrr, min(c.first_paid_at) AS first_paid_at
-	  FROM retention.customer_mrr(retention.month_starts(24)) c
-	 GROUP BY c.instant, c.customer
+), r AS (
+	SELECT c.* FROM retention.customer_revenue(retention.month_starts(24)) c
 ), cust AS (
-	SELECT m.customer, date_trunc('month', min(m.first_paid_at)) AS cohort
-	  FROM m
-	 GROUP BY m.customer
-	HAVING min(m.first_paid_at) >= (SELECT min(b.t) FROM b)
-	   AND min(m.first_paid_at) < (SELECT max(b.t) FROM b)
+	SELECT r.customer, date_trunc('month', min(r.first_paid_at)) AS cohort
+	  FROM r
+	 WHERE r.from_index IS NULL
+	 GROUP BY r.customer
+	HAVING min(r.first_paid_at) >= (SELECT min(b.t) FROM b)
+	   AND min(r.first_paid_at) < (SELECT max(b.t) FROM b)
+), sizes AS (
+	SELECT cust.cohort, count(*) AS customers FROM cust GROUP BY cust.cohort
+), m AS (
+	-- each cohort's MRR at instant k (1 for the first): of the contributions in effect there
+	SELECT t.cohort, k.k + 1 AS k, sum(t.mrr) AS mrr
+	  FROM (SELECT cust.cohort, r.from_index, r.to_index, sum(r.mrr) AS mrr
+			  FROM r JOIN cust ON cust.customer = r.customer
+			 WHERE r.from_index IS NOT NULL
+			 GROUP BY cust.cohort, r.from_index, r.to_index) t,
+		   pg_catalog.generate_series(t.from_index, t.to_index - 1) k (k)
+	 GROUP BY t.cohort, k.k
 ), cells AS (
-	SELECT cust.cohort, (b.k - b0.k) AS months_since, count(*) AS customers,
-		   coalesce(sum(m.mrr), 0) AS mrr
-	  FROM cust
-	  JOIN b b0 ON b0.t = cust.cohort
+	SELECT s.cohort, (b.k - b0.k) AS months_since, s.customers, coalesce(m.mrr, 0) AS mrr
+	  FROM sizes s
+	  JOIN b b0 ON b0.t = s.cohort
 	  JOIN b ON b.k > b0.k
-	  LEFT JOIN m ON m.customer = cust.customer AND m.instant = b.t
-	 GROUP BY cust.cohort, b.k - b0.k
+	  LEFT JOIN m ON m.cohort = s.cohort AND m.k = b.k
 )
 SELECT (c.cohort)::date AS cohort_month,
 	   (c.months_since - 1)::integer AS months_since,

@@ -24,7 +24,7 @@ export PGTZ=UTC PGDATESTYLE=ISO PGOPTIONS='-c client_min_messages=warning'
 snapshot()
 {
 	for t in retention.stages retention.transitions retention.deals retention.reps \
-		retention.groups retention.products retention.stage_history public.my_subscriptions \
+		retention.groups retention.products retention.stage_history retention.mrr_history public.my_subscriptions \
 		retention.config_deletions retention.measures retention.scorecards \
 		retention.scorecard_measures retention.observations retention.health_overrides \
 		retention.health_snapshots retention.feedback retention.feedback_followups \
@@ -45,7 +45,7 @@ drop_all()
 at_exit drop_all
 at_exit rm -rf "$WORK"
 
-plan 44
+plan 49
 drop_all
 createdb $SRC
 
@@ -67,6 +67,8 @@ INSERT INTO retention.products (deal_id, product_type, stage, mrr) VALUES
 UPDATE retention.products SET stage = 'retention' WHERE id IN (1, 3);
 SELECT retention.recycle(2, 'needs training');
 SELECT retention.make_ineligible(4, 'contract terminated');
+-- an MRR change (products 1-3 have an MRR history row from their insert)
+UPDATE retention.products SET mrr = 120 WHERE id = 1;
 -- a group that no longer takes the product type of a product placed in it:
 -- the product stays where it is, and must be restored there
 INSERT INTO retention.groups (name, kind, product_types, rep_id)
@@ -148,6 +150,8 @@ done
 # product moves, 2 subscription entries and 1 subscription move).
 is "$($PSQL -At -d $SRC -c 'SELECT count(*) FROM retention.transitions')" 7 "source: 7 rules"
 is "$($PSQL -At -d $SRC -c 'SELECT count(*) FROM retention.stage_history')" 13 "source: 13 history rows"
+# 4 MRR history rows: the inserts of products 1-3 (4 and 5 have none) and the change of 1
+is "$($PSQL -At -d $SRC -c 'SELECT count(*) FROM retention.mrr_history')" 4 "source: 4 MRR history rows"
 
 for db in retention_dump_plain retention_dump_single; do
 	is "$($PSQL -At -d $db -c "SELECT string_agg(format('%s>%s:%s:%s', from_stage, to_stage, reason_required, builtin), ' ' ORDER BY from_stage NULLS FIRST, to_stage) FROM retention.transitions")" \
@@ -171,6 +175,11 @@ for db in retention_dump_plain retention_dump_single; do
 		RT001 "$db: the user's table is still guarded"
 	is "$(sqlstate $db "UPDATE retention.stage_history SET reason = NULL")" \
 		RT004 "$db: the history is still append-only"
+	# the MRR history came through once (the restored products wrote none) and goes on
+	is "$($PSQL -At -d $db -c "UPDATE retention.products SET mrr = 130 WHERE id = 1; SELECT count(*) || ' ' || max(id) FROM retention.mrr_history")" \
+		"5 5" "$db: an MRR change writes the next MRR history row"
+	is "$(sqlstate $db "DELETE FROM retention.mrr_history")" \
+		RT004 "$db: the MRR history is still append-only"
 	# health as of 2026-03-01, by hand: product 1 on the changed default card
 	# (usage 12 -> 60 at 60, happiness 7 -> 70 at 30; tickets deleted):
 	# (3600 + 2100) / 90 = 63.333..., weakest usage (costs 60*40 against

@@ -13,7 +13,7 @@ current=$(q postgres "SELECT default_version FROM pg_available_extensions WHERE 
 mapfile -t older < <(q postgres "SELECT version FROM pg_available_extension_versions
 	WHERE name = 'retention' AND version <> '$current' ORDER BY string_to_array(version, '.')::int[]")
 [ ${#older[@]} -gt 0 ] || skip_all "no release older than $current"
-plan $((1 + 8 * ${#older[@]}))
+plan $((1 + 9 * ${#older[@]}))
 
 facts() {
 	psql -X -q -v ON_ERROR_STOP=1 -d "$1" -f test/tap/catalog_facts.sql
@@ -45,6 +45,13 @@ for v in "${older[@]}"; do
 			(SELECT count(*) FROM retention.health_overrides),
 			(SELECT count(*) FROM public.subs))")" "3 8 2 1 1 1" \
 		"the data written under $v is all there"
+	# products 1-3 had MRR 100 under 0.1.0: one history row each, effective
+	# (like mrr_since) at the product's entry, before the update
+	is "$(q "$db" "SELECT count(*) FILTER (WHERE h.mrr = 100 AND h.effective_at = p.mrr_since
+					 AND p.mrr_since = (SELECT min(s.changed_at) FROM retention.stage_history s WHERE s.product_id = p.id)
+					 AND p.mrr_since < h.recorded_at) || ' of ' || count(*)
+			FROM retention.mrr_history h JOIN retention.products p ON p.id = h.product_id")" "3 of 3" \
+		"after the update from $v, each product's MRR is its history, from its entry"
 	is "$(q "$db" "SELECT string_agg(table_name || ':' || coalesce(product_id::text, '-'), ' ' ORDER BY id)
 			FROM retention.stage_history WHERE table_name <> 'retention.products'")" \
 		"public.subs:- public.accounts:-" \
