@@ -35,96 +35,6 @@ $$;
 COMMENT ON FUNCTION retention.check_window(timestamptz, timestamptz) IS
 	'raises an error unless start_at < end_at';
 
--- Stage spans: each move holds from its time to the product's next move
-CREATE FUNCTION retention.stage_spans()
-	RETURNS TABLE (product_id bigint, stage text, reason text, valid_from timestamptz, valid_to timestamptz)
-	LANGUAGE sql STABLE PARALLEL SAFE
-	SET search_path = pg_catalog, pg_temp
-	BEGIN ATOMIC
-		SELECT h.product_id, h.to_stage, h.reason, h.changed_at,
-			   lead(h.changed_at) OVER (PARTITION BY h.product_id ORDER BY h.changed_at, h.id)
-		  FROM retention.stage_history h
-		 WHERE h.table_name OPERATOR(pg_catalog.=) 'retention.products' AND h.product_id IS NOT NULL;
-	END;
-COMMENT ON FUNCTION retention.stage_spans() IS
-	'each product''s stages from stage_history: the stage held from valid_from until valid_to (NULL: still)';
-
--- The products active just before each of the given instants
-CREATE FUNCTION retention.active_products(instants timestamptz[])
-	RETURNS TABLE (instant timestamptz, product_id bigint)
-	LANGUAGE sql STABLE STRICT PARALLEL SAFE
-	SET search_path = pg_catalog, pg_temp
-	BEGIN ATOMIC
-		SELECT DISTINCT i.t, s.product_id
-		  FROM retention.stage_spans() s
-		  JOIN pg_catalog.unnest(active_products.instants) i (t)
-			ON s.valid_from OPERATOR(pg_catalog.<) i.t
-		   AND (s.valid_to IS NULL OR s.valid_to OPERATOR(pg_catalog.>=) i.t)
-		 WHERE s.stage OPERATOR(pg_catalog.<>) 'ineligible';
-	END;
-COMMENT ON FUNCTION retention.active_products(timestamptz[]) IS
-	'the products active (in any stage but ineligible) by their latest move before each instant';
-
--- Revenue spans: what each product contributes to its customer's MRR when
-CREATE FUNCTION retention.revenue_spans()
-	RETURNS TABLE (product_id bigint, mrr numeric, valid_from timestamptz, valid_to timestamptz)
-	LANGUAGE sql STABLE PARALLEL SAFE
-	SET search_path = pg_catalog, pg_temp
-	BEGIN ATOMIC
-		WITH ev AS (
-			SELECT h.product_id, h.changed_at AS t, 0 AS src, h.id, h.to_stage, NULL::numeric AS mrr
-			  FROM retention.stage_history h
-			 WHERE h.table_name OPERATOR(pg_catalog.=) 'retention.products' AND h.product_id IS NOT NULL
-			UNION ALL
-			SELECT m.product_id, m.effective_at, 1, m.id, NULL, coalesce(m.mrr, 0)
-			  FROM retention.mrr_history m
-		), numbered AS (
-			SELECT ev.*,
-				   count(ev.to_stage) OVER w AS stage_no,
-				   count(ev.mrr) OVER w AS mrr_no,
-				   lead(ev.t) OVER w AS next_t
-			  FROM ev
-			WINDOW w AS (PARTITION BY ev.product_id ORDER BY ev.t, ev.src, ev.id)
-		), carried AS (
-			SELECT n.product_id, n.t, n.next_t,
-				   first_value(n.to_stage) OVER (PARTITION BY n.product_id, n.stage_no ORDER BY n.t, n.src, n.id) AS stage,
-				   first_value(n.mrr) OVER (PARTITION BY n.product_id, n.mrr_no ORDER BY n.t, n.src, n.id) AS mrr
-			  FROM numbered n
-		)
-		SELECT c.product_id,
-			   CASE WHEN c.stage IS NULL OR c.stage OPERATOR(pg_catalog.=) 'ineligible' THEN 0::numeric
-					ELSE coalesce(c.mrr, 0::numeric) END,
-			   c.t, c.next_t
-		  FROM carried c;
-	END;
-COMMENT ON FUNCTION retention.revenue_spans() IS
-	'each product''s contribution to its customer''s MRR (its MRR while active, else 0) from valid_from until valid_to';
-
--- Each customer's MRR just before each instant, and when it first had MRR
-CREATE FUNCTION retention.customer_mrr(instants timestamptz[])
-	RETURNS TABLE (instant timestamptz, customer text, group_id bigint, mrr numeric, first_paid_at timestamptz)
-	LANGUAGE sql STABLE STRICT PARALLEL SAFE
-	SET search_path = pg_catalog, pg_temp
-	BEGIN ATOMIC
-		WITH s AS (
-			SELECT r.*,
-				   min(r.valid_from) FILTER (WHERE r.mrr OPERATOR(pg_catalog.>) 0
-											   AND (r.valid_to IS NULL OR r.valid_to OPERATOR(pg_catalog.>) r.valid_from))
-					   OVER (PARTITION BY r.product_id) AS first_paid
-			  FROM retention.revenue_spans() r
-		)
-		SELECT i.t, coalesce(p.customer, d.customer), p.group_id, sum(s.mrr), min(s.first_paid)
-		  FROM s
-		  JOIN pg_catalog.unnest(customer_mrr.instants) i (t)
-			ON s.valid_from OPERATOR(pg_catalog.<) i.t
-		   AND (s.valid_to IS NULL OR s.valid_to OPERATOR(pg_catalog.>=) i.t)
-		  JOIN retention.products p ON p.id OPERATOR(pg_catalog.=) s.product_id
-		  JOIN retention.deals d ON d.id OPERATOR(pg_catalog.=) p.deal_id
-		 GROUP BY i.t, coalesce(p.customer, d.customer), p.group_id;
-	END;
-COMMENT ON FUNCTION retention.customer_mrr(timestamptz[]) IS
-	'per instant, customer and group: the MRR in effect just before it, and when the customer''s products there first had MRR';
-
 -- The starts of the last n complete calendar months and of the current one
 CREATE FUNCTION retention.month_starts(months integer)
 	RETURNS timestamptz[]
@@ -282,6 +192,11 @@ CREATE FUNCTION retention.retention_by_window(instants timestamptz[])
 	BEGIN ATOMIC
 		WITH i AS MATERIALIZED (
 			SELECT retention.sorted_instants(retention_by_window.instants) AS a
+		), ws AS (
+			-- window k runs from the instant of index k to the next one
+			SELECT (u.k - 1)::integer AS k, u.t AS window_start,
+				   pg_catalog.lead(u.t) OVER (ORDER BY u.k) AS window_end
+			  FROM i, pg_catalog.unnest(i.a) WITH ORDINALITY u (t, k)
 		), m AS (
 			SELECT am.product_id, am.active AS held
 			  FROM i, retention.activity_masks(i.a) am
@@ -309,14 +224,17 @@ CREATE FUNCTION retention.retention_by_window(instants timestamptz[])
 				   pg_catalog.get_bit(ms.held, k.k + 1) = 1 AS at_end
 			  FROM i, masks ms, pg_catalog.generate_series(0, pg_catalog.cardinality(i.a) - 2) k (k)
 		)
-		SELECT i.a[x.k + 1], i.a[x.k + 2], x.breakdown, x.group_id, x.rep_id,
-			   coalesce(sum(x.subjects) FILTER (WHERE x.at_start), 0)::bigint,
-			   coalesce(sum(x.subjects) FILTER (WHERE x.at_end AND NOT x.at_start), 0)::bigint,
-			   coalesce(sum(x.subjects) FILTER (WHERE x.at_start AND NOT x.at_end), 0)::bigint,
-			   coalesce(sum(x.subjects) FILTER (WHERE x.at_end), 0)::bigint
-		  FROM i, x
-		 WHERE x.at_start OR x.at_end
-		 GROUP BY i.a, x.k, x.breakdown, x.group_id, x.rep_id;
+		SELECT ws.window_start, ws.window_end, g.breakdown, g.group_id, g.rep_id,
+			   g.subjects_start, g.subjects_new, g.subjects_churned, g.subjects_end
+		  FROM (SELECT x.k, x.breakdown, x.group_id, x.rep_id,
+					   coalesce(sum(x.subjects) FILTER (WHERE x.at_start), 0)::bigint AS subjects_start,
+					   coalesce(sum(x.subjects) FILTER (WHERE x.at_end AND NOT x.at_start), 0)::bigint AS subjects_new,
+					   coalesce(sum(x.subjects) FILTER (WHERE x.at_start AND NOT x.at_end), 0)::bigint AS subjects_churned,
+					   coalesce(sum(x.subjects) FILTER (WHERE x.at_end), 0)::bigint AS subjects_end
+				  FROM x
+				 WHERE x.at_start OR x.at_end
+				 GROUP BY x.k, x.breakdown, x.group_id, x.rep_id) g
+		  JOIN ws ON ws.k = g.k;
 	END;
 COMMENT ON FUNCTION retention.retention_by_window(timestamptz[]) IS
 	'customers (overall) and products (by group, by rep) active at the start and end of each window between consecutive instants';
@@ -422,6 +340,11 @@ CREATE FUNCTION retention.revenue_by_window(instants timestamptz[])
 	BEGIN ATOMIC
 		WITH i AS MATERIALIZED (
 			SELECT retention.sorted_instants(revenue_by_window.instants) AS a
+		), ws AS (
+			-- window k runs from the instant of index k to the next one
+			SELECT (u.k - 1)::integer AS k, u.t AS window_start,
+				   pg_catalog.lead(u.t) OVER (ORDER BY u.k) AS window_end
+			  FROM i, pg_catalog.unnest(i.a) WITH ORDINALITY u (t, k)
 		), r AS (
 			SELECT c.* FROM i, retention.customer_revenue(i.a) c
 		), contrib AS (
@@ -469,13 +392,15 @@ CREATE FUNCTION retention.revenue_by_window(instants timestamptz[])
 					  FROM deltas dl) x
 			 WHERE x.j >= 1 AND x.d <> 0
 		), y AS (
-			SELECT c.*, coalesce(s.first_paid_at < i.a[c.k + 1], false) AS paid_before
-			  FROM i, changes c
+			SELECT c.*, coalesce(s.first_paid_at < ws.window_start, false) AS paid_before
+			  FROM changes c
+			  JOIN ws ON ws.k = c.k
 			  LEFT JOIN subj s ON s.breakdown = 'overall' AND s.customer = c.customer
 			 WHERE c.breakdown = 'overall'
 			UNION ALL
-			SELECT c.*, coalesce(s.first_paid_at < i.a[c.k + 1], false)
-			  FROM i, changes c
+			SELECT c.*, coalesce(s.first_paid_at < ws.window_start, false)
+			  FROM changes c
+			  JOIN ws ON ws.k = c.k
 			  LEFT JOIN subj s ON s.breakdown = 'group' AND s.group_id = c.group_id AND s.customer = c.customer
 			 WHERE c.breakdown = 'group'
 		), w AS (
@@ -488,13 +413,12 @@ CREATE FUNCTION retention.revenue_by_window(instants timestamptz[])
 			  FROM y
 			 GROUP BY y.k, y.breakdown, y.group_id
 		)
-		SELECT i.a[k.k + 1], i.a[k.k + 2], p.breakdown, p.group_id,
+		SELECT k.window_start, k.window_end, p.breakdown, p.group_id,
 			   coalesce(l0.mrr, 0), coalesce(w.new_mrr, 0), coalesce(w.expansion_mrr, 0),
 			   coalesce(w.contraction_mrr, 0), coalesce(w.churned_mrr, 0), coalesce(w.reactivated_mrr, 0),
 			   coalesce(l1.mrr, 0)
-		  FROM i
-		  CROSS JOIN pg_catalog.generate_series(0, pg_catalog.cardinality(i.a) - 2) k (k)
-		  JOIN present p ON p.present_from < i.a[k.k + 2]
+		  FROM ws k
+		  JOIN present p ON p.present_from < k.window_end
 		  LEFT JOIN w ON w.k = k.k AND w.breakdown = p.breakdown AND w.group_id IS NOT DISTINCT FROM p.group_id
 		  LEFT JOIN level l0 ON l0.k = k.k AND l0.breakdown = p.breakdown AND l0.group_id IS NOT DISTINCT FROM p.group_id
 		  LEFT JOIN level l1 ON l1.k = k.k + 1 AND l1.breakdown = p.breakdown AND l1.group_id IS NOT DISTINCT FROM p.group_id;

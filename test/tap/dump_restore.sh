@@ -150,8 +150,9 @@ done
 # product moves, 2 subscription entries and 1 subscription move).
 is "$($PSQL -At -d $SRC -c 'SELECT count(*) FROM retention.transitions')" 7 "source: 7 rules"
 is "$($PSQL -At -d $SRC -c 'SELECT count(*) FROM retention.stage_history')" 13 "source: 13 history rows"
-# 4 MRR history rows: the inserts of products 1-3 (4 and 5 have none) and the change of 1
-is "$($PSQL -At -d $SRC -c 'SELECT count(*) FROM retention.mrr_history')" 4 "source: 4 MRR history rows"
+# 5 MRR history rows: the inserts of products 1-3 (4 and 5 have none), the
+# change of 1 and the upsell won on 1
+is "$($PSQL -At -d $SRC -c 'SELECT count(*) FROM retention.mrr_history')" 5 "source: 5 MRR history rows"
 
 for db in retention_dump_plain retention_dump_single; do
 	is "$($PSQL -At -d $db -c "SELECT string_agg(format('%s>%s:%s:%s', from_stage, to_stage, reason_required, builtin), ' ' ORDER BY from_stage NULLS FIRST, to_stage) FROM retention.transitions")" \
