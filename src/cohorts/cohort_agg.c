@@ -21,7 +21,10 @@
  *	(classic,3,2026-06-01T00:00:00+00:00,2,10,{6,4,0})
  *	(bracket,{1-3;4-6},2026-06-01T00:00:00+00:00,5,10,{7,3})
  * as_of is written in UTC (or infinity / -infinity); known is -1 when not
- * even period 0 has ended.
+ * even period 0 has ended.  Reading, checking and writing the text and
+ * binary forms is the plain C core cohort_state_parse.c (which the
+ * libFuzzer harness test/fuzz/ drives); the functions here turn its error
+ * codes into errors and convert between its counts and the cells.
  *
  *-------------------------------------------------------------------------
  */
@@ -37,11 +40,6 @@
 #include "utils/timestamp.h"
 
 #include "cohorts/cohorts.h"
-
-#define COHORT_STATE_VERSION	1
-
-/* At most this many periods or brackets */
-#define COHORT_MAX_CELLS	10000
 
 typedef struct CohortState
 {
@@ -78,6 +76,7 @@ typedef struct CohortSite
 } CohortSite;
 
 static void CohortSyntaxError(const char *str, const char *detail) pg_attribute_noreturn();
+static void CohortBinaryError(const char *detail) pg_attribute_noreturn();
 
 /* The call site's cache */
 static CohortSite *
@@ -479,81 +478,73 @@ CohortSyntaxError(const char *str, const char *detail)
 			 errhint("The form is (kind,periods,as_of,known,size,{counts}), such as (classic,2,2026-06-01T00:00:00+00:00,2,10,{6,4}).")));
 }
 
-/* Read a decimal integer in [min, max] at *p */
-static bool
-ReadInt(const char **p, int64 min, int64 max, int64 *value)
-{
-	bool		neg = false;
-	int64		v = 0;
-	const char *start;
-
-	if (**p == '-')
-	{
-		neg = true;
-		(*p)++;
-	}
-	start = *p;
-	while (**p >= '0' && **p <= '9')
-	{
-		if (pg_mul_s64_overflow(v, 10, &v) || pg_add_s64_overflow(v, **p - '0', &v))
-			return false;
-		(*p)++;
-	}
-	if (*p == start)
-		return false;
-	if (neg)
-		v = -v;
-	*value = v;
-	return v >= min && v <= max;
-}
-
-/* Check a state's fields; NULL if valid, else why not */
-static const char *
-CohortStateProblem(const CohortState *s, const int64 *counts)
-{
-	int32		i;
-
-	if (s->kind < COHORT_KIND_FULL || s->kind > COHORT_KIND_BRACKET)
-		return "Unknown kind.";
-	if (s->ncells < 1 || s->ncells > COHORT_MAX_CELLS)
-		return "The number of cells is out of range.";
-	if (s->known < -1 || s->known > PG_INT32_MAX - 1)
-		return "The last known period is out of range.";
-	if (s->size < 0)
-		return "The size is negative.";
-	if (!TIMESTAMP_NOT_FINITE(s->as_of) && !IS_VALID_TIMESTAMP(s->as_of))
-		return "as_of is out of range.";
-	for (i = 0; i < s->ncells; i++)
-	{
-		if (counts[i] < 0 || counts[i] > s->size)
-			return "A count is not between 0 and the size.";
-		/* full and rolling count a prefix of the cells, return a suffix */
-		if (i > 0 && (s->kind == COHORT_KIND_FULL || s->kind == COHORT_KIND_ROLLING) &&
-			counts[i] > counts[i - 1])
-			return "The counts of full and rolling retention cannot grow.";
-		if (i > 0 && s->kind == COHORT_KIND_RETURN && counts[i] < counts[i - 1])
-			return "The counts of return retention cannot shrink.";
-	}
-	if (s->kind == COHORT_KIND_BRACKET)
-	{
-		const int32 *b = CohortBounds(s);
-
-		for (i = 0; i < s->ncells; i++)
-			if (b[2 * i] < 0 || b[2 * i] > b[2 * i + 1] || b[2 * i + 1] >= ACTIVITY_MAX_PERIODS)
-				return "A bracket is out of range.";
-	}
-	return NULL;
-}
-
-/* Store counts into a state's cells (differences for a run kind) */
+/* Raise the error for invalid binary input */
 static void
-SetCounts(CohortState *s, const int64 *counts)
+CohortBinaryError(const char *detail)
 {
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+			 errmsg("invalid binary cohort_state"),
+			 errdetail("%s", detail)));
+}
+
+/* Why CohortStateCheck refused a state, as the error's detail */
+static const char *
+CheckDetail(CohortStateParseCode code)
+{
+	switch (code)
+	{
+		case COHORT_STATE_CHECK_KIND:
+			return "Unknown kind.";
+		case COHORT_STATE_CHECK_CELLS:
+			return "The number of cells is out of range.";
+		case COHORT_STATE_CHECK_KNOWN:
+			return "The last known period is out of range.";
+		case COHORT_STATE_CHECK_SIZE:
+			return "The size is negative.";
+		case COHORT_STATE_CHECK_AS_OF:
+			return "as_of is out of range.";
+		case COHORT_STATE_CHECK_COUNT:
+			return "A count is not between 0 and the size.";
+		case COHORT_STATE_CHECK_GROWS:
+			return "The counts of full and rolling retention cannot grow.";
+		case COHORT_STATE_CHECK_SHRINKS:
+			return "The counts of return retention cannot shrink.";
+		case COHORT_STATE_CHECK_BRACKET:
+			return "A bracket is out of range.";
+		default:
+			elog(ERROR, "unexpected cohort_state check code %d", (int) code);
+	}
+	return NULL;				/* keep compiler quiet */
+}
+
+/* A checked state of the parsing core's fields, counts and bounds */
+static CohortState *
+StateFromFields(const CohortStateFields *f, const int64 *counts, const int32 *bounds)
+{
+	CohortState *s = NewCohortState(CurrentMemoryContext, f->kind, f->ncells, f->as_of);
 	int32		i;
 
+	s->known = f->known;
+	s->size = f->size;
+	if (f->kind == COHORT_KIND_BRACKET)
+		memcpy(CohortBounds(s), bounds, 2 * f->ncells * sizeof(int32));
+	/* the cells: differences for a run kind */
 	for (i = 0; i < s->ncells; i++)
 		s->cells[i] = KindIsRun(s->kind) ? counts[i] - (i > 0 ? counts[i - 1] : 0) : counts[i];
 	s->cells[s->ncells] = KindIsRun(s->kind) ? -counts[s->ncells - 1] : 0;
+	return s;
+}
+
+/* The parsing core's fields of a state */
+static void
+FieldsOfState(const CohortState *s, CohortStateFields *f)
+{
+	f->kind = s->kind;
+	f->ncells = s->ncells;
+	f->as_of = s->as_of;
+	f->known = s->known;
+	f->size = s->size;
 }
 
 PG_FUNCTION_INFO_V1(cohort_state_in);
@@ -563,115 +554,56 @@ Datum
 cohort_state_in(PG_FUNCTION_ARGS)
 {
 	char	   *str = PG_GETARG_CSTRING(0);
-	const char *p = str;
-	const char *comma;
-	int			kind = 0;
-	int64		v;
-	int32		ncells = 0;
-	int32	   *bounds = NULL;
-	int64	   *counts;
-	TimestampTz as_of;
-	int64		known,
-				size;
-	CohortState *s;
-	const char *problem;
-	int32		i;
+	size_t		len = strlen(str);
+	/* a text of len bytes holds at most len / 2 + 1 cells */
+	int32		cap = (int32) Min((size_t) COHORT_MAX_CELLS, len / 2 + 1);
+	int32	   *bounds = palloc(2 * cap * sizeof(int32));
+	int64	   *counts = palloc(cap * sizeof(int64));
+	CohortStateFields f;
+	CohortStateParseError err;
+	CohortStateParseCode code;
 
-	while (*p == ' ')
-		p++;
-	if (*p++ != '(' || (comma = strchr(p, ',')) == NULL)
-		CohortSyntaxError(str, "It does not start with \"(\" and a kind.");
-	for (kind = COHORT_KIND_FULL; kind <= COHORT_KIND_BRACKET; kind++)
-		if ((long) strlen(CohortKindName(kind)) == comma - p &&
-			memcmp(p, CohortKindName(kind), comma - p) == 0)
+	switch (CohortStateParseText(str, len, cap, &f, bounds, counts, &err))
+	{
+		case COHORT_STATE_PARSE_OK:
 			break;
-	if (kind > COHORT_KIND_BRACKET)
-		CohortSyntaxError(str, "Unknown kind.");
-	p = comma + 1;
-	if (kind == COHORT_KIND_BRACKET)
-	{
-		int32		cap = 16;
-
-		bounds = palloc(2 * cap * sizeof(int32));
-		if (*p++ != '{')
+		case COHORT_STATE_TEXT_NO_KIND:
+			CohortSyntaxError(str, "It does not start with \"(\" and a kind.");
+		case COHORT_STATE_TEXT_KIND:
+			CohortSyntaxError(str, "Unknown kind.");
+		case COHORT_STATE_TEXT_NO_OPEN_BRACKETS:
 			CohortSyntaxError(str, "The brackets do not start with \"{\".");
-		for (;;)
-		{
-			int64		lo,
-						hi;
-
-			if (!ReadInt(&p, 0, ACTIVITY_MAX_PERIODS - 1, &lo) || *p++ != '-' ||
-				!ReadInt(&p, lo, ACTIVITY_MAX_PERIODS - 1, &hi))
-				CohortSyntaxError(str, "A bracket is not of the form first-last.");
-			if (ncells == COHORT_MAX_CELLS)
-				CohortSyntaxError(str, "Too many brackets.");
-			if (ncells == cap)
-			{
-				cap *= 2;
-				bounds = repalloc(bounds, 2 * cap * sizeof(int32));
-			}
-			bounds[2 * ncells] = (int32) lo;
-			bounds[2 * ncells + 1] = (int32) hi;
-			ncells++;
-			if (*p == ';')
-				p++;
-			else
-				break;
-		}
-		if (*p++ != '}')
+		case COHORT_STATE_TEXT_BRACKET:
+			CohortSyntaxError(str, "A bracket is not of the form first-last.");
+		case COHORT_STATE_TEXT_TOO_MANY:
+			CohortSyntaxError(str, "Too many brackets.");
+		case COHORT_STATE_TEXT_NO_CLOSE_BRACKETS:
 			CohortSyntaxError(str, "The brackets do not end with \"}\".");
-	}
-	else
-	{
-		if (!ReadInt(&p, 1, COHORT_MAX_CELLS, &v))
+		case COHORT_STATE_TEXT_PERIODS:
 			CohortSyntaxError(str, "The number of periods is not a number from 1 to 10000.");
-		ncells = (int32) v;
-	}
-	if (*p++ != ',' || (comma = strchr(p, ',')) == NULL)
-		CohortSyntaxError(str, "as_of is missing.");
-	if (comma - p == 8 && memcmp(p, "infinity", 8) == 0)
-		TIMESTAMP_NOEND(as_of);
-	else if (comma - p == 9 && memcmp(p, "-infinity", 9) == 0)
-		TIMESTAMP_NOBEGIN(as_of);
-	else
-	{
-		int			julian;
-
-		if (!CohortParseInstant(p, comma, &as_of, &julian))
+		case COHORT_STATE_TEXT_NO_AS_OF:
+			CohortSyntaxError(str, "as_of is missing.");
+		case COHORT_STATE_TEXT_AS_OF:
 			CohortSyntaxError(str, "as_of is not of the form YYYY-MM-DDTHH:MM:SS[.ffffff]+HH:MM.");
-	}
-	p = comma + 1;
-	if (!ReadInt(&p, -1, PG_INT32_MAX - 1, &known) || *p++ != ',')
-		CohortSyntaxError(str, "The last known period is not a number from -1.");
-	if (!ReadInt(&p, 0, PG_INT64_MAX, &size) || *p++ != ',')
-		CohortSyntaxError(str, "The size is not a number.");
-	if (*p++ != '{')
-		CohortSyntaxError(str, "The counts do not start with \"{\".");
-	counts = palloc(ncells * sizeof(int64));
-	for (i = 0; i < ncells; i++)
-	{
-		if (!ReadInt(&p, 0, PG_INT64_MAX, &counts[i]) || *p++ != (i == ncells - 1 ? '}' : ','))
+		case COHORT_STATE_TEXT_KNOWN:
+			CohortSyntaxError(str, "The last known period is not a number from -1.");
+		case COHORT_STATE_TEXT_SIZE:
+			CohortSyntaxError(str, "The size is not a number.");
+		case COHORT_STATE_TEXT_NO_OPEN_COUNTS:
+			CohortSyntaxError(str, "The counts do not start with \"{\".");
+		case COHORT_STATE_TEXT_COUNTS:
 			CohortSyntaxError(str, "The counts are not one number per cell.");
+		case COHORT_STATE_TEXT_NO_CLOSE:
+			CohortSyntaxError(str, "It does not end with \")\".");
+		case COHORT_STATE_TEXT_TRAILING:
+			CohortSyntaxError(str, "Junk after \")\".");
+		default:
+			elog(ERROR, "unexpected cohort_state parse code %d", (int) err.code);
 	}
-	while (*p == ' ')
-		p++;
-	if (*p++ != ')')
-		CohortSyntaxError(str, "It does not end with \")\".");
-	while (*p == ' ')
-		p++;
-	if (*p != '\0')
-		CohortSyntaxError(str, "Junk after \")\".");
-
-	s = NewCohortState(CurrentMemoryContext, kind, ncells, as_of);
-	s->known = (int32) known;
-	s->size = size;
-	if (bounds)
-		memcpy(CohortBounds(s), bounds, 2 * ncells * sizeof(int32));
-	problem = CohortStateProblem(s, counts);
-	if (problem)
-		CohortSyntaxError(str, problem);
-	SetCounts(s, counts);
-	PG_RETURN_POINTER(s);
+	code = CohortStateCheck(&f, counts, bounds);
+	if (code != COHORT_STATE_PARSE_OK)
+		CohortSyntaxError(str, CheckDetail(code));
+	PG_RETURN_POINTER(StateFromFields(&f, counts, bounds));
 }
 
 PG_FUNCTION_INFO_V1(cohort_state_out);
@@ -682,34 +614,17 @@ cohort_state_out(PG_FUNCTION_ARGS)
 {
 	CohortState *s = DatumGetCohortStateP(PG_GETARG_DATUM(0));
 	int64	   *counts = CellCounts(s);
-	StringInfoData buf;
-	int32		i;
+	CohortStateFields f;
+	char	   *text;
 
-	initStringInfo(&buf);
-	appendStringInfo(&buf, "(%s,", CohortKindName(s->kind));
-	if (s->kind == COHORT_KIND_BRACKET)
-	{
-		int32	   *b = CohortBounds(s);
-
-		appendStringInfoChar(&buf, '{');
-		for (i = 0; i < s->ncells; i++)
-			appendStringInfo(&buf, "%s%d-%d", i ? ";" : "", b[2 * i], b[2 * i + 1]);
-		appendStringInfoChar(&buf, '}');
-	}
-	else
-		appendStringInfo(&buf, "%d", s->ncells);
-	appendStringInfoChar(&buf, ',');
-	if (TIMESTAMP_IS_NOBEGIN(s->as_of))
-		appendStringInfoString(&buf, "-infinity");
-	else if (TIMESTAMP_IS_NOEND(s->as_of))
-		appendStringInfoString(&buf, "infinity");
-	else
-		AppendInstantUTC(&buf, s->as_of);
-	appendStringInfo(&buf, ",%d,%lld,{", s->known, (long long) s->size);
-	for (i = 0; i < s->ncells; i++)
-		appendStringInfo(&buf, "%s%lld", i ? "," : "", (long long) counts[i]);
-	appendStringInfoString(&buf, "})");
-	PG_RETURN_CSTRING(buf.data);
+	if (!TIMESTAMP_NOT_FINITE(s->as_of) && !IS_VALID_TIMESTAMP(s->as_of))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("timestamp out of range")));
+	FieldsOfState(s, &f);
+	text = palloc(COHORT_STATE_TEXT_MAX(s->ncells));
+	CohortStateFormatText(&f, counts, CohortBounds(s), text);
+	PG_RETURN_CSTRING(text);
 }
 
 PG_FUNCTION_INFO_V1(cohort_state_send);
@@ -720,21 +635,15 @@ cohort_state_send(PG_FUNCTION_ARGS)
 {
 	CohortState *s = DatumGetCohortStateP(PG_GETARG_DATUM(0));
 	int64	   *counts = CellCounts(s);
+	size_t		size = CohortStateBinarySize(s->kind, s->ncells);
+	unsigned char *bin = palloc(size);
+	CohortStateFields f;
 	StringInfoData buf;
-	int32		i;
 
+	FieldsOfState(s, &f);
+	CohortStateEncodeBinary(&f, counts, CohortBounds(s), bin);
 	pq_begintypsend(&buf);
-	pq_sendbyte(&buf, COHORT_STATE_VERSION);
-	pq_sendbyte(&buf, s->kind);
-	pq_sendint32(&buf, s->ncells);
-	pq_sendint64(&buf, s->as_of);
-	pq_sendint32(&buf, s->known);
-	pq_sendint64(&buf, s->size);
-	for (i = 0; i < s->ncells; i++)
-		pq_sendint64(&buf, counts[i]);
-	if (s->kind == COHORT_KIND_BRACKET)
-		for (i = 0; i < 2 * s->ncells; i++)
-			pq_sendint32(&buf, CohortBounds(s)[i]);
+	pq_sendbytes(&buf, (const char *) bin, (int) size);
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
@@ -745,51 +654,36 @@ Datum
 cohort_state_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
-	int			version,
-				kind;
-	int32		ncells;
-	TimestampTz as_of;
-	CohortState *s;
+	const unsigned char *data = (const unsigned char *) buf->data + buf->cursor;
+	CohortStateFields f;
+	CohortStateParseError err;
+	CohortStateParseCode code;
 	int64	   *counts;
-	const char *problem;
-	int32		i;
+	int32	   *bounds = NULL;
 
-	/* version, kind, number of cells, as_of */
-	if (buf->len - buf->cursor < 14)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid binary cohort_state"),
-				 errdetail("The value is shorter than its header.")));
-	version = pq_getmsgbyte(buf);
-	if (version != COHORT_STATE_VERSION)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("unsupported binary format version %d of type cohort_state", version)));
-	kind = pq_getmsgbyte(buf);
-	ncells = pq_getmsgint(buf, 4);
-	as_of = pq_getmsgint64(buf);
-	if (kind < COHORT_KIND_FULL || kind > COHORT_KIND_BRACKET ||
-		ncells < 1 || ncells > COHORT_MAX_CELLS ||
-		buf->len - buf->cursor != 12 + ncells * 8 + (kind == COHORT_KIND_BRACKET ? ncells * 8 : 0))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid binary cohort_state"),
-				 errdetail("The kind, the number of cells or the length is wrong.")));
-	s = NewCohortState(CurrentMemoryContext, kind, ncells, as_of);
-	s->known = pq_getmsgint(buf, 4);
-	s->size = pq_getmsgint64(buf);
-	counts = palloc(ncells * sizeof(int64));
-	for (i = 0; i < ncells; i++)
-		counts[i] = pq_getmsgint64(buf);
-	if (kind == COHORT_KIND_BRACKET)
-		for (i = 0; i < 2 * ncells; i++)
-			CohortBounds(s)[i] = pq_getmsgint(buf, 4);
-	problem = CohortStateProblem(s, counts);
-	if (problem)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid binary cohort_state"),
-				 errdetail("%s", problem)));
-	SetCounts(s, counts);
-	PG_RETURN_POINTER(s);
+	switch (CohortStateDecodeHeader(data, buf->len - buf->cursor, &f, &err))
+	{
+		case COHORT_STATE_PARSE_OK:
+			break;
+		case COHORT_STATE_BIN_SHORT:
+			CohortBinaryError("The value is shorter than its header.");
+		case COHORT_STATE_BIN_VERSION:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+					 errmsg("unsupported binary format version %d of type cohort_state", err.value)));
+			break;
+		case COHORT_STATE_BIN_LENGTH:
+			CohortBinaryError("The kind, the number of cells or the length is wrong.");
+		default:
+			elog(ERROR, "unexpected cohort_state parse code %d", (int) err.code);
+	}
+	counts = palloc(f.ncells * sizeof(int64));
+	if (f.kind == COHORT_KIND_BRACKET)
+		bounds = palloc(2 * f.ncells * sizeof(int32));
+	CohortStateDecodeCells(data, &f, counts, bounds);
+	code = CohortStateCheck(&f, counts, bounds);
+	if (code != COHORT_STATE_PARSE_OK)
+		CohortBinaryError(CheckDetail(code));
+	buf->cursor = buf->len;
+	PG_RETURN_POINTER(StateFromFields(&f, counts, bounds));
 }

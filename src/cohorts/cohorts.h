@@ -115,12 +115,8 @@ extern bool ActivityAnyBit(const Activity *a, int32 lo, int32 hi);
 /* First inactive period >= from (nbits if all are active up to the end) */
 extern int32 ActivityNextZero(const Activity *a, int32 from);
 
-/* The kinds of retention */
-#define COHORT_KIND_FULL	1
-#define COHORT_KIND_CLASSIC 2
-#define COHORT_KIND_ROLLING 3
-#define COHORT_KIND_RETURN	4
-#define COHORT_KIND_BRACKET 5
+/* The kinds of retention (COHORT_KIND_*): see the state's parsing core */
+#include "cohorts/cohort_state_parse.h"
 
 /* COHORT_KIND_* of a kind's name (raises 22023 for an unknown one) */
 extern int	CohortKindFromText(const text *kind);

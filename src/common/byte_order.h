@@ -5,7 +5,8 @@
  *	  PostgreSQL's pq_sendint64 and pq_getmsgint64 write and read them.
  *
  * Plain C with no backend dependency: the parsing cores of the types
- * (health_parse.c, activity_parse.c, survival_parse.c) use it, and so can
+ * (health_parse.c, activity_parse.c, survival_parse.c, survey_parse.c,
+ * cohort_state_parse.c) use it, and so can
  * the libFuzzer harness that drives them outside a server.
  *
  *-------------------------------------------------------------------------

@@ -9,7 +9,9 @@
  * between nodes and combine it.  The state is the number of answers of each
  * score 0..10 (CSAT uses 1..5): 11 counters, fixed length, combined by
  * addition.  Text form: "(n0,n1,...,n10)"; binary form: a version byte and
- * the 11 counters.
+ * the 11 counters.  Reading, checking and writing both forms is the plain C
+ * core survey_parse.c (which the libFuzzer harness test/fuzz/ drives); the
+ * functions here turn its error codes into errors.
  *
  *-------------------------------------------------------------------------
  */
@@ -25,8 +27,8 @@
 #include "libpq/pqformat.h"
 #include "utils/builtins.h"
 
-#define SURVEY_SCORES 11		/* 0..10 */
-#define SURVEY_FORMAT_VERSION 1
+#include "metrics/survey_parse.h"
+
 
 typedef struct SurveyCounts
 {
@@ -201,15 +203,6 @@ survey_nps_detail_final(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
 }
 
-/* Skip blanks */
-static const char *
-SkipSpace(const char *p)
-{
-	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-		p++;
-	return p;
-}
-
 /* A malformed survey_counts literal */
 static void
 BadInput(const char *str, const char *detail)
@@ -227,38 +220,33 @@ Datum
 survey_counts_in(PG_FUNCTION_ARGS)
 {
 	const char *str = PG_GETARG_CSTRING(0);
-	const char *p = SkipSpace(str);
 	SurveyCounts *s = palloc0(sizeof(SurveyCounts));
-	int			i;
+	SurveyParseError err;
 
-	if (*p++ != '(')
-		BadInput(str, "A survey_counts value starts with \"(\".");
-	for (i = 0; i < SURVEY_SCORES; i++)
+	switch (SurveyParseText(str, strlen(str), s->n, &err))
 	{
-		int64		v = 0;
-		bool		digits = false;
-
-		p = SkipSpace(p);
-		while (*p >= '0' && *p <= '9')
-		{
-			if (pg_mul_s64_overflow(v, 10, &v) || pg_add_s64_overflow(v, *p - '0', &v))
-				ereport(ERROR,
-						(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
-						 errmsg("value out of range for type %s: \"%s\"", "survey_counts", str)));
-			digits = true;
-			p++;
-		}
-		if (!digits)
+		case SURVEY_PARSE_OK:
+			break;
+		case SURVEY_TEXT_NO_OPEN:
+			BadInput(str, "A survey_counts value starts with \"(\".");
+			break;
+		case SURVEY_TEXT_COUNT_RANGE:
+			ereport(ERROR,
+					(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+					 errmsg("value out of range for type %s: \"%s\"", "survey_counts", str)));
+			break;
+		case SURVEY_TEXT_COUNT_SYNTAX:
 			BadInput(str, "Each of the eleven counts is a non-negative integer.");
-		s->n[i] = v;
-		p = SkipSpace(p);
-		if (i < SURVEY_SCORES - 1 && *p++ != ',')
+			break;
+		case SURVEY_TEXT_NOT_ELEVEN:
 			BadInput(str, "A survey_counts value holds eleven counts, for the scores 0 to 10.");
+			break;
+		case SURVEY_TEXT_TRAILING:
+			BadInput(str, "Nothing may follow the closing \")\".");
+			break;
+		default:
+			elog(ERROR, "unexpected survey_counts parse code %d", (int) err.code);
 	}
-	if (*p++ != ')')
-		BadInput(str, "A survey_counts value holds eleven counts, for the scores 0 to 10.");
-	if (*SkipSpace(p) != '\0')
-		BadInput(str, "Nothing may follow the closing \")\".");
 	PG_RETURN_POINTER(s);
 }
 
@@ -269,15 +257,10 @@ Datum
 survey_counts_out(PG_FUNCTION_ARGS)
 {
 	SurveyCounts *s = PG_GETARG_SURVEY(0);
-	StringInfoData buf;
-	int			i;
+	char	   *text = palloc(SURVEY_TEXT_MAX);
 
-	initStringInfo(&buf);
-	appendStringInfoChar(&buf, '(');
-	for (i = 0; i < SURVEY_SCORES; i++)
-		appendStringInfo(&buf, i ? "," INT64_FORMAT : INT64_FORMAT, s->n[i]);
-	appendStringInfoChar(&buf, ')');
-	PG_RETURN_CSTRING(buf.data);
+	SurveyFormatText(s->n, text);
+	PG_RETURN_CSTRING(text);
 }
 
 PG_FUNCTION_INFO_V1(survey_counts_send);
@@ -287,49 +270,53 @@ Datum
 survey_counts_send(PG_FUNCTION_ARGS)
 {
 	SurveyCounts *s = PG_GETARG_SURVEY(0);
+	unsigned char bin[SURVEY_BINARY_SIZE];
 	StringInfoData buf;
-	int			i;
 
+	SurveyEncodeBinary(s->n, bin);
 	pq_begintypsend(&buf);
-	pq_sendbyte(&buf, SURVEY_FORMAT_VERSION);
-	for (i = 0; i < SURVEY_SCORES; i++)
-		pq_sendint64(&buf, s->n[i]);
+	pq_sendbytes(&buf, (const char *) bin, SURVEY_BINARY_SIZE);
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
 PG_FUNCTION_INFO_V1(survey_counts_recv);
 
-/* Binary input: checks the version, the length and every count */
+/* Binary input: checks the length, the version and every count */
 Datum
 survey_counts_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
 	SurveyCounts *s = palloc0(sizeof(SurveyCounts));
-	int			version;
-	int			i;
+	SurveyParseError err;
 
-	if (buf->len - buf->cursor != 1 + SURVEY_SCORES * (int) sizeof(int64))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("invalid binary survey_counts value"),
-				 errdetail("A value is %d bytes long, not %d.",
-						   1 + SURVEY_SCORES * (int) sizeof(int64),
-						   buf->len - buf->cursor)));
-	version = pq_getmsgbyte(buf);
-	if (version != SURVEY_FORMAT_VERSION)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
-				 errmsg("unsupported binary survey_counts format version %d", version),
-				 errdetail("This version of the extension reads version %d.",
-						   SURVEY_FORMAT_VERSION)));
-	for (i = 0; i < SURVEY_SCORES; i++)
+	switch (SurveyDecodeBinary((const unsigned char *) buf->data + buf->cursor,
+							   buf->len - buf->cursor, s->n, &err))
 	{
-		s->n[i] = pq_getmsgint64(buf);
-		if (s->n[i] < 0)
+		case SURVEY_PARSE_OK:
+			break;
+		case SURVEY_BIN_LENGTH:
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 					 errmsg("invalid binary survey_counts value"),
-					 errdetail("The count of score %d is negative.", i)));
+					 errdetail("A value is %d bytes long, not %d.",
+							   SURVEY_BINARY_SIZE, (int) err.value)));
+			break;
+		case SURVEY_BIN_VERSION:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+					 errmsg("unsupported binary survey_counts format version %d", (int) err.value),
+					 errdetail("This version of the extension reads version %d.",
+							   SURVEY_FORMAT_VERSION)));
+			break;
+		case SURVEY_BIN_NEGATIVE:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+					 errmsg("invalid binary survey_counts value"),
+					 errdetail("The count of score %d is negative.", err.index)));
+			break;
+		default:
+			elog(ERROR, "unexpected survey_counts parse code %d", (int) err.code);
 	}
+	buf->cursor = buf->len;
 	PG_RETURN_POINTER(s);
 }

@@ -3,9 +3,11 @@
  * test/fuzz/fuzz_types.c
  *	  libFuzzer targets for the parsing cores of the extension's types
  *	  (src/health/health_parse.c, src/survival/survival_parse.c,
- *	  src/cohorts/activity_parse.c), which need no backend.  One target per
- *	  build: -DFUZZ_HEALTH, -DFUZZ_SURVIVAL or -DFUZZ_ACTIVITY (test/fuzz/run
- *	  builds all three with clang -fsanitize=fuzzer,address,undefined).
+ *	  src/cohorts/activity_parse.c, src/metrics/survey_parse.c,
+ *	  src/cohorts/cohort_state_parse.c), which need no backend.  One target
+ *	  per build: -DFUZZ_HEALTH, -DFUZZ_SURVIVAL, -DFUZZ_ACTIVITY,
+ *	  -DFUZZ_SURVEY_COUNTS or -DFUZZ_COHORT_STATE (test/fuzz/run builds all
+ *	  five with clang -fsanitize=fuzzer,address,undefined).
  *
  * The first byte of an input chooses the form: odd, the rest is binary
  * input (send output); even, it is text input.  Whatever a parser accepts
@@ -22,7 +24,9 @@
 #include <string.h>
 
 #include "cohorts/activity_parse.h"
+#include "cohorts/cohort_state_parse.h"
 #include "health/health_parse.h"
+#include "metrics/survey_parse.h"
 #include "survival/survival_parse.h"
 
 /* Abort with a message: libFuzzer keeps the input */
@@ -379,6 +383,149 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	return 0;
 }
 
+#elif defined(FUZZ_SURVEY_COUNTS)
+
+/* An accepted value reads back the same through both forms */
+static void
+SurveyRoundTrip(const int64_t *counts)
+{
+	char		text[SURVEY_TEXT_MAX];
+	unsigned char bin[SURVEY_BINARY_SIZE];
+	int64_t		back[SURVEY_SCORES];
+	SurveyParseError err;
+	size_t		n;
+
+	n = SurveyFormatText(counts, text);
+	CHECK(n < sizeof(text) && text[n] == '\0');
+	CHECK(SurveyParseText(text, n, back, &err) == SURVEY_PARSE_OK);
+	CHECK(memcmp(counts, back, sizeof(back)) == 0);
+	SurveyEncodeBinary(counts, bin);
+	CHECK(SurveyDecodeBinary(bin, sizeof(bin), back, &err) == SURVEY_PARSE_OK);
+	CHECK(memcmp(counts, back, sizeof(back)) == 0);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	int64_t		counts[SURVEY_SCORES];
+	SurveyParseError err;
+	int			i;
+
+	if (size < 1)
+		return 0;
+	if (data[0] & 1)
+	{
+		if (SurveyDecodeBinary(data + 1, size - 1, counts, &err) == SURVEY_PARSE_OK)
+		{
+			unsigned char bin[SURVEY_BINARY_SIZE];
+
+			CHECK(size - 1 == SURVEY_BINARY_SIZE);
+			SurveyEncodeBinary(counts, bin);
+			CHECK(memcmp(bin, data + 1, SURVEY_BINARY_SIZE) == 0);
+			SurveyRoundTrip(counts);
+		}
+	}
+	else if (SurveyParseText((const char *) data + 1, size - 1, counts, &err) == SURVEY_PARSE_OK)
+	{
+		for (i = 0; i < SURVEY_SCORES; i++)
+			CHECK(counts[i] >= 0);
+		SurveyRoundTrip(counts);
+	}
+	return 0;
+}
+
+#elif defined(FUZZ_COHORT_STATE)
+
+/* The cells of a parsed state */
+typedef struct Cells
+{
+	int64_t		counts[COHORT_MAX_CELLS];
+	int32_t		bounds[2 * COHORT_MAX_CELLS];
+} Cells;
+
+static Cells first;
+static Cells second;
+
+/* Are two states the same? */
+static int
+StateSame(const CohortStateFields *a, const Cells *ca, const CohortStateFields *b,
+		  const Cells *cb)
+{
+	return a->kind == b->kind && a->ncells == b->ncells && a->as_of == b->as_of &&
+		a->known == b->known && a->size == b->size &&
+		memcmp(ca->counts, cb->counts, a->ncells * sizeof(int64_t)) == 0 &&
+		(a->kind != COHORT_KIND_BRACKET ||
+		 memcmp(ca->bounds, cb->bounds, 2 * a->ncells * sizeof(int32_t)) == 0);
+}
+
+/* A checked state reads back the same through both forms */
+static void
+CohortStateRoundTrip(const CohortStateFields *f, const Cells *c)
+{
+	static char text[COHORT_STATE_TEXT_MAX(COHORT_MAX_CELLS)];
+	static unsigned char bin[CohortStateBinarySize(COHORT_KIND_BRACKET, COHORT_MAX_CELLS)];
+	CohortStateFields back;
+	CohortStateParseError err;
+	size_t		n;
+
+	n = CohortStateFormatText(f, c->counts, c->bounds, text);
+	CHECK(n + 1 < COHORT_STATE_TEXT_MAX(f->ncells) && text[n] == '\0');
+	/* the wrapper's room: a text of n bytes holds at most n / 2 + 1 cells */
+	CHECK(CohortStateParseText(text, n, (int32_t) (n / 2 + 1 < COHORT_MAX_CELLS ? n / 2 + 1 : COHORT_MAX_CELLS),
+							   &back, second.bounds, second.counts, &err) == COHORT_STATE_PARSE_OK);
+	CHECK(CohortStateCheck(&back, second.counts, second.bounds) == COHORT_STATE_PARSE_OK);
+	CHECK(StateSame(f, c, &back, &second));
+
+	n = CohortStateBinarySize(f->kind, f->ncells);
+	CohortStateEncodeBinary(f, c->counts, c->bounds, bin);
+	CHECK(CohortStateDecodeHeader(bin, n, &back, &err) == COHORT_STATE_PARSE_OK);
+	CohortStateDecodeCells(bin, &back, second.counts, second.bounds);
+	CHECK(CohortStateCheck(&back, second.counts, second.bounds) == COHORT_STATE_PARSE_OK);
+	CHECK(StateSame(f, c, &back, &second));
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static unsigned char bin[CohortStateBinarySize(COHORT_KIND_BRACKET, COHORT_MAX_CELLS)];
+	CohortStateFields f;
+	CohortStateParseError err;
+
+	if (size < 1)
+		return 0;
+	if (data[0] & 1)
+	{
+		if (CohortStateDecodeHeader(data + 1, size - 1, &f, &err) != COHORT_STATE_PARSE_OK)
+			return 0;
+		CHECK(size - 1 == CohortStateBinarySize(f.kind, f.ncells));
+		CohortStateDecodeCells(data + 1, &f, first.counts, first.bounds);
+		if (CohortStateCheck(&f, first.counts, first.bounds) == COHORT_STATE_PARSE_OK)
+		{
+			CohortStateEncodeBinary(&f, first.counts, first.bounds, bin);
+			CHECK(memcmp(bin, data + 1, size - 1) == 0);
+			CohortStateRoundTrip(&f, &first);
+		}
+		return 0;
+	}
+	{
+		/* as the backend does: room for size / 2 + 1 cells */
+		int32_t		cap = (int32_t) ((size - 1) / 2 + 1 < COHORT_MAX_CELLS ?
+									 (size - 1) / 2 + 1 : COHORT_MAX_CELLS);
+		CohortStateParseCode code;
+		CohortStateFields full;
+
+		code = CohortStateParseText((const char *) data + 1, size - 1, cap, &f,
+									first.bounds, first.counts, &err);
+		/* that room never changes the outcome: the same with room for all */
+		CHECK(CohortStateParseText((const char *) data + 1, size - 1, COHORT_MAX_CELLS, &full,
+								   second.bounds, second.counts, &err) == code);
+		if (code == COHORT_STATE_PARSE_OK &&
+			CohortStateCheck(&f, first.counts, first.bounds) == COHORT_STATE_PARSE_OK)
+			CohortStateRoundTrip(&f, &first);
+	}
+	return 0;
+}
+
 #else
-#error "build with -DFUZZ_HEALTH, -DFUZZ_SURVIVAL or -DFUZZ_ACTIVITY"
+#error "build with -DFUZZ_HEALTH, -DFUZZ_SURVIVAL, -DFUZZ_ACTIVITY, -DFUZZ_SURVEY_COUNTS or -DFUZZ_COHORT_STATE"
 #endif

@@ -7,7 +7,7 @@
 . "$(dirname "$0")/tap.bash"
 
 command -v clang >/dev/null 2>&1 || skip_all "clang is not installed (apt-get install clang)"
-types=(health survival activity)
+types=(health survival activity survey_counts cohort_state)
 plan ${#types[@]}
 for t in "${types[@]}"; do
 	out=$(bash "$TAP_ROOT/test/fuzz/run" "$t" 2>&1)
