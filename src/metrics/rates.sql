@@ -340,11 +340,6 @@ CREATE FUNCTION retention.revenue_by_window(instants timestamptz[])
 	BEGIN ATOMIC
 		WITH i AS MATERIALIZED (
 			SELECT retention.sorted_instants(revenue_by_window.instants) AS a
-		), ws AS (
-			-- window k runs from the instant of index k to the next one
-			SELECT (u.k - 1)::integer AS k, u.t AS window_start,
-				   pg_catalog.lead(u.t) OVER (ORDER BY u.k) AS window_end
-			  FROM i, pg_catalog.unnest(i.a) WITH ORDINALITY u (t, k)
 		), r AS (
 			SELECT c.* FROM i, retention.customer_revenue(i.a) c
 		), contrib AS (
@@ -392,15 +387,13 @@ CREATE FUNCTION retention.revenue_by_window(instants timestamptz[])
 					  FROM deltas dl) x
 			 WHERE x.j >= 1 AND x.d <> 0
 		), y AS (
-			SELECT c.*, coalesce(s.first_paid_at < ws.window_start, false) AS paid_before
-			  FROM changes c
-			  JOIN ws ON ws.k = c.k
+			SELECT c.*, coalesce(s.first_paid_at < i.a[c.k + 1], false) AS paid_before
+			  FROM i, changes c
 			  LEFT JOIN subj s ON s.breakdown = 'overall' AND s.customer = c.customer
 			 WHERE c.breakdown = 'overall'
 			UNION ALL
-			SELECT c.*, coalesce(s.first_paid_at < ws.window_start, false)
-			  FROM changes c
-			  JOIN ws ON ws.k = c.k
+			SELECT c.*, coalesce(s.first_paid_at < i.a[c.k + 1], false)
+			  FROM i, changes c
 			  LEFT JOIN subj s ON s.breakdown = 'group' AND s.group_id = c.group_id AND s.customer = c.customer
 			 WHERE c.breakdown = 'group'
 		), w AS (
@@ -413,12 +406,13 @@ CREATE FUNCTION retention.revenue_by_window(instants timestamptz[])
 			  FROM y
 			 GROUP BY y.k, y.breakdown, y.group_id
 		)
-		SELECT k.window_start, k.window_end, p.breakdown, p.group_id,
+		SELECT i.a[k.k + 1], i.a[k.k + 2], p.breakdown, p.group_id,
 			   coalesce(l0.mrr, 0), coalesce(w.new_mrr, 0), coalesce(w.expansion_mrr, 0),
 			   coalesce(w.contraction_mrr, 0), coalesce(w.churned_mrr, 0), coalesce(w.reactivated_mrr, 0),
 			   coalesce(l1.mrr, 0)
-		  FROM ws k
-		  JOIN present p ON p.present_from < k.window_end
+		  FROM i
+		  CROSS JOIN pg_catalog.generate_series(0, pg_catalog.cardinality(i.a) - 2) k (k)
+		  JOIN present p ON p.present_from < i.a[k.k + 2]
 		  LEFT JOIN w ON w.k = k.k AND w.breakdown = p.breakdown AND w.group_id IS NOT DISTINCT FROM p.group_id
 		  LEFT JOIN level l0 ON l0.k = k.k AND l0.breakdown = p.breakdown AND l0.group_id IS NOT DISTINCT FROM p.group_id
 		  LEFT JOIN level l1 ON l1.k = k.k + 1 AND l1.breakdown = p.breakdown AND l1.group_id IS NOT DISTINCT FROM p.group_id;
