@@ -305,27 +305,6 @@ CohortKindFromText(const text *kind)
 	return 0;					/* keep compiler quiet */
 }
 
-/* The name of a kind */
-const char *
-CohortKindName(int kind)
-{
-	switch (kind)
-	{
-		case COHORT_KIND_FULL:
-			return "full";
-		case COHORT_KIND_CLASSIC:
-			return "classic";
-		case COHORT_KIND_ROLLING:
-			return "rolling";
-		case COHORT_KIND_RETURN:
-			return "return";
-		case COHORT_KIND_BRACKET:
-			return "bracket";
-	}
-	elog(ERROR, "unexpected retention kind %d", kind);
-	return NULL;				/* keep compiler quiet */
-}
-
 /* The inclusive bounds of a bracket */
 void
 CohortBracketBounds(Datum range, int32 *lo, int32 *hi)

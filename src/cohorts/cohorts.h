@@ -120,7 +120,6 @@ extern int32 ActivityNextZero(const Activity *a, int32 from);
 
 /* COHORT_KIND_* of a kind's name (raises 22023 for an unknown one) */
 extern int	CohortKindFromText(const text *kind);
-extern const char *CohortKindName(int kind);
 
 /* Check a bracket int4range (22023): its inclusive bounds */
 extern void CohortBracketBounds(Datum range, int32 *lo, int32 *hi);
