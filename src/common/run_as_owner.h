@@ -11,6 +11,8 @@
 
 #include "postgres.h"
 
+#include "executor/spi.h"
+
 /* What BeginAsOwner saved, for EndAsOwner to restore */
 typedef struct OwnerScope
 {
@@ -31,5 +33,11 @@ extern void BeginAsOwner(Oid owner, OwnerScope *scope);
 
 /* Leave the scope BeginAsOwner opened: SPI, search_path, user */
 extern void EndAsOwner(OwnerScope *scope);
+
+/*
+ * The plan of sql, prepared the first time a session asks (into *cache)
+ * and kept for the session; call inside BeginAsOwner.
+ */
+extern SPIPlanPtr KeptPlan(SPIPlanPtr *cache, const char *sql, int nargs, Oid *argtypes);
 
 #endif							/* RUN_AS_OWNER_H */

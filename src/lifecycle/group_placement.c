@@ -316,26 +316,16 @@ LockedGroupKind(StageRules *rules, int64 id)
 	MemoryContext cxt = CurrentMemoryContext;
 	OwnerScope	scope;
 	Datum		arg = Int64GetDatum(id);
+	Oid			argtypes[1] = {INT8OID};
 	char	   *kind = NULL;
 	int			ret;
 
 	BeginAsOwner(rules->owner, &scope);
-	if (plan == NULL)
-	{
-		Oid			argtypes[1] = {INT8OID};
-		SPIPlanPtr	p;
-
-		p = SPI_prepare("SELECT g.kind FROM retention.groups g"
-						" WHERE g.id OPERATOR(pg_catalog.=) $1 FOR SHARE OF g",
-						1, argtypes);
-		if (p == NULL)
-			elog(ERROR, "could not prepare the group lock: %s",
-				 SPI_result_code_string(SPI_result));
-		if (SPI_keepplan(p) != 0)
-			elog(ERROR, "could not keep the group lock plan");
-		plan = p;
-	}
-	ret = SPI_execute_plan(plan, &arg, NULL, false, 1);
+	ret = SPI_execute_plan(KeptPlan(&plan,
+									"SELECT g.kind FROM retention.groups g"
+									" WHERE g.id OPERATOR(pg_catalog.=) $1 FOR SHARE OF g",
+									1, argtypes),
+						   &arg, NULL, false, 1);
 	if (ret != SPI_OK_SELECT)
 		elog(ERROR, "could not lock group " INT64_FORMAT ": %s", id,
 			 SPI_result_code_string(ret));
@@ -534,6 +524,7 @@ group_kind_is_stable(PG_FUNCTION_ARGS)
 	Datum		id;
 	StageRules *rules;
 	OwnerScope	scope;
+	Oid			argtypes[1] = {INT8OID};
 	bool		holds;
 	int			ret;
 
@@ -568,21 +559,10 @@ group_kind_is_stable(PG_FUNCTION_ARGS)
 
 	rules = GetStageRules();
 	BeginAsOwner(rules->owner, &scope);
-	if (plan == NULL)
-	{
-		Oid			argtypes[1] = {INT8OID};
-		SPIPlanPtr	p;
-
-		p = SPI_prepare("SELECT FROM retention.products p"
-						" WHERE p.group_id OPERATOR(pg_catalog.=) $1 LIMIT 1",
-						1, argtypes);
-		if (p == NULL)
-			elog(ERROR, "could not prepare the group's products query: %s",
-				 SPI_result_code_string(SPI_result));
-		if (SPI_keepplan(p) != 0)
-			elog(ERROR, "could not keep the group's products plan");
-		plan = p;
-	}
+	KeptPlan(&plan,
+			 "SELECT FROM retention.products p"
+			 " WHERE p.group_id OPERATOR(pg_catalog.=) $1 LIMIT 1",
+			 1, argtypes);
 	ret = SPI_execute_snapshot(plan, &id, NULL, GetLatestSnapshot(),
 							   InvalidSnapshot, true, false, 1);
 	if (ret != SPI_OK_SELECT)

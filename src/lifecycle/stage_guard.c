@@ -427,23 +427,16 @@ WriteHistory(Relation rel, GuardColumns *cols, StageRules *rules,
 
 	BeginAsOwner(rules->owner, &scope);
 
-	if (history_plan == NULL)
 	{
 		Oid			argtypes[8] = {TEXTOID, INT8OID, TEXTOID, TEXTOID,
 		TEXTOID, TEXTOID, TEXTOID, TIMESTAMPTZOID};
-		SPIPlanPtr	plan;
 
-		plan = SPI_prepare("INSERT INTO retention.stage_history"
-						   " (table_name, product_id, row_key, from_stage,"
-						   "  to_stage, reason, acting_role, changed_at)"
-						   " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-						   8, argtypes);
-		if (plan == NULL)
-			elog(ERROR, "could not prepare the stage history insert: %s",
-				 SPI_result_code_string(SPI_result));
-		if (SPI_keepplan(plan) != 0)
-			elog(ERROR, "could not keep the stage history plan");
-		history_plan = plan;
+		KeptPlan(&history_plan,
+				 "INSERT INTO retention.stage_history"
+				 " (table_name, product_id, row_key, from_stage,"
+				 "  to_stage, reason, acting_role, changed_at)"
+				 " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+				 8, argtypes);
 	}
 
 	ret = SPI_execute_plan(history_plan, values, nulls, false, 0);

@@ -102,20 +102,13 @@ WriteMrrHistory(Relation rel, Datum product_id, Datum mrr, bool mrr_null,
 	values[2] = since;
 
 	BeginAsOwner(RetentionRelationOwner(history), &scope);
-	if (mrr_history_plan == NULL)
 	{
 		Oid			argtypes[3] = {INT8OID, NUMERICOID, TIMESTAMPTZOID};
-		SPIPlanPtr	plan;
 
-		plan = SPI_prepare("INSERT INTO retention.mrr_history"
-						   " (product_id, mrr, effective_at) VALUES ($1, $2, $3)",
-						   3, argtypes);
-		if (plan == NULL)
-			elog(ERROR, "could not prepare the MRR history insert: %s",
-				 SPI_result_code_string(SPI_result));
-		if (SPI_keepplan(plan) != 0)
-			elog(ERROR, "could not keep the MRR history plan");
-		mrr_history_plan = plan;
+		KeptPlan(&mrr_history_plan,
+				 "INSERT INTO retention.mrr_history"
+				 " (product_id, mrr, effective_at) VALUES ($1, $2, $3)",
+				 3, argtypes);
 	}
 	ret = SPI_execute_plan(mrr_history_plan, values, nulls, false, 0);
 	if (ret != SPI_OK_INSERT)

@@ -177,24 +177,6 @@ OppName(const OppRow *r)
 	return r->id_null ? pstrdup("(null)") : psprintf(INT64_FORMAT, r->id);
 }
 
-/* Prepare a plan once and keep it; call inside BeginAsOwner */
-static SPIPlanPtr
-OppPlan(SPIPlanPtr *cache, const char *sql, int nargs, Oid *argtypes)
-{
-	if (*cache == NULL)
-	{
-		SPIPlanPtr	plan = SPI_prepare(sql, nargs, argtypes);
-
-		if (plan == NULL)
-			elog(ERROR, "could not prepare \"%s\": %s", sql,
-				 SPI_result_code_string(SPI_result));
-		if (SPI_keepplan(plan) != 0)
-			elog(ERROR, "could not keep the plan of \"%s\"", sql);
-		*cache = plan;
-	}
-	return *cache;
-}
-
 /* Look a product up as the owner: its group's rep, whether its MRR is known, its customer */
 static void
 LookUpProduct(Oid owner, int64 product, ProductFacts *facts)
@@ -208,7 +190,7 @@ LookUpProduct(Oid owner, int64 product, ProductFacts *facts)
 	memset(facts, 0, sizeof(*facts));
 	values[0] = Int64GetDatum(product);
 	BeginAsOwner(owner, &scope);
-	ret = SPI_execute_plan(OppPlan(&product_plan,
+	ret = SPI_execute_plan(KeptPlan(&product_plan,
 								   "SELECT g.rep_id, p.mrr IS NOT NULL,"
 								   "       COALESCE(p.customer, d.customer)"
 								   "  FROM retention.products p"
@@ -254,7 +236,7 @@ LookUpMyRep(Oid owner, int64 *rep)
 	/* the name before the switch: as the owner, CURRENT_USER is the owner */
 	values[0] = CStringGetTextDatum(GetUserNameFromId(GetUserId(), false));
 	BeginAsOwner(owner, &scope);
-	ret = SPI_execute_plan(OppPlan(&my_rep_plan,
+	ret = SPI_execute_plan(KeptPlan(&my_rep_plan,
 								   "SELECT r.id FROM retention.reps r"
 								   " WHERE r.role_name OPERATOR(pg_catalog.=) $1",
 								   1, argtypes),
@@ -578,7 +560,7 @@ OppAfterUpdate(Relation rel, HeapTuple oldtuple, HeapTuple newtuple,
 	values[1] = n.mrr;
 	values[2] = TimestampTzGetDatum(n.closed_at);
 	BeginAsOwner(RetentionRelationOwner(RelationGetRelid(rel)), &scope);
-	ret = SPI_execute_plan(OppPlan(&upsell_plan,
+	ret = SPI_execute_plan(KeptPlan(&upsell_plan,
 								   "UPDATE retention.products"
 								   "   SET mrr = mrr OPERATOR(pg_catalog.+) $2, mrr_since = $3"
 								   " WHERE id OPERATOR(pg_catalog.=) $1 AND mrr IS NOT NULL"
