@@ -66,6 +66,15 @@ IsRetentionAdmin(Oid roleid, Oid owner)
 	return OidIsValid(admin) && has_privs_of_role(roleid, admin);
 }
 
+char *
+TextAttribute(HeapTuple tuple, TupleDesc desc, int attnum)
+{
+	bool		isnull;
+	Datum		value = heap_getattr(tuple, attnum, desc, &isnull);
+
+	return isnull ? NULL : TextDatumGetCString(value);
+}
+
 /* NULL, empty or only white space */
 bool
 IsBlankText(const char *s)

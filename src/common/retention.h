@@ -27,6 +27,8 @@
 /* A back-dated time out of order: in the future, or before the latest move */
 #define ERRCODE_RETENTION_OUT_OF_ORDER			MAKE_SQLSTATE('R','T','0','0','6')
 
+#include "access/htup.h"
+#include "access/tupdesc.h"
 #include "utils/relcache.h"
 
 #define RETENTION_SCHEMA "retention"
@@ -52,6 +54,9 @@ extern bool IsRetentionAdmin(Oid roleid, Oid owner);
  * extension's own tables, which a user could attach elsewhere.
  */
 extern int	RetentionColumn(Relation rel, const char *name, Oid type);
+
+/* A text column of a tuple as a C string (palloc'd), or NULL */
+extern char *TextAttribute(HeapTuple tuple, TupleDesc desc, int attnum);
 
 /* Is this text NULL, empty or only white space (a reason that says nothing)? */
 extern bool IsBlankText(const char *s);

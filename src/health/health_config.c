@@ -99,16 +99,6 @@ GetFloat(HeapTuple row, TupleDesc desc, int col, const char *card,
 	return DatumGetFloat8(value);
 }
 
-/* A text column, or NULL */
-static char *
-GetText(HeapTuple row, TupleDesc desc, int col)
-{
-	bool		isnull;
-	Datum		value = SPI_getbinval(row, desc, col, &isnull);
-
-	return isnull ? NULL : TextDatumGetCString(value);
-}
-
 /* Copy a name into a fixed buffer, refusing one that does not fit */
 static int
 CopyName(char *dest, const char *name, const char *card)
@@ -146,7 +136,7 @@ LoadMeasure(HealthCardMeasure *m, HeapTuple row, TupleDesc desc,
 	Datum		window;
 
 	m->namelen = CopyName(m->name, measure, card);
-	m->rollup = ParseRollup(GetText(row, desc, COL_ROLLUP), card, measure);
+	m->rollup = ParseRollup(TextAttribute(row, desc, COL_ROLLUP), card, measure);
 	window = SPI_getbinval(row, desc, COL_WINDOW, &isnull);
 	if (isnull)
 		BadConfig(card, measure, "The measure does not exist or has no window.");
@@ -194,8 +184,8 @@ LoadScorecard(MemoryContext cxt, uint64 first, uint64 end)
 {
 	TupleDesc	desc = SPI_tuptable->tupdesc;
 	HeapTuple	head = SPI_tuptable->vals[first];
-	char	   *name = GetText(head, desc, COL_CARD);
-	bool		empty = GetText(head, desc, COL_MEASURE) == NULL;
+	char	   *name = TextAttribute(head, desc, COL_CARD);
+	bool		empty = TextAttribute(head, desc, COL_MEASURE) == NULL;
 	int			n = empty ? 0 : (int) (end - first);
 	HealthScorecard *card = MemoryContextAllocZero(cxt, HealthScorecardSize(n));
 	int			i;
@@ -214,7 +204,7 @@ LoadScorecard(MemoryContext cxt, uint64 first, uint64 end)
 		HeapTuple	row = SPI_tuptable->vals[first + i];
 
 		LoadMeasure(&card->measures[i], row, desc, name,
-					GetText(row, desc, COL_MEASURE));
+					TextAttribute(row, desc, COL_MEASURE));
 		card->total_weight += card->measures[i].weight;
 	}
 	card->fingerprint = Fingerprint(card);
@@ -258,8 +248,8 @@ LoadHealthConfig(MemoryContext cxt, Oid owner)
 	for (i = 1; i <= SPI_processed; i++)
 	{
 		if (i < SPI_processed &&
-			strcmp(GetText(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, COL_CARD),
-				   GetText(SPI_tuptable->vals[first], SPI_tuptable->tupdesc, COL_CARD)) == 0)
+			strcmp(TextAttribute(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, COL_CARD),
+				   TextAttribute(SPI_tuptable->vals[first], SPI_tuptable->tupdesc, COL_CARD)) == 0)
 			continue;
 		config->cards[config->ncards++] = LoadScorecard(cxt, first, i);
 		first = i;

@@ -230,16 +230,6 @@ IntegerColumn(Datum value, Oid typid)
 	}
 }
 
-/* Text of a column that must not be null for placement */
-static char *
-TextColumn(HeapTuple tuple, TupleDesc desc, int attnum)
-{
-	bool		isnull;
-	Datum		value = heap_getattr(tuple, attnum, desc, &isnull);
-
-	return isnull ? NULL : TextDatumGetCString(value);
-}
-
 /* Is this a kind groups have, so that entering the stage means placement? */
 static bool
 IsGroupKind(const char *stage)
@@ -408,7 +398,7 @@ place_in_group(PG_FUNCTION_ARGS)
 	if (is_insert && IsRestoreLoad())
 		return PointerGetDatum(newtuple);
 
-	stage = TextColumn(newtuple, desc, cols->stage_attnum);
+	stage = TextAttribute(newtuple, desc, cols->stage_attnum);
 	if (stage == NULL || !IsGroupKind(stage))
 		return PointerGetDatum(newtuple);
 
@@ -418,7 +408,7 @@ place_in_group(PG_FUNCTION_ARGS)
 					  trigdata->tg_updatedcols);
 	if (!is_insert && !group_set)
 	{
-		char	   *old_stage = TextColumn(trigdata->tg_trigtuple, desc, cols->stage_attnum);
+		char	   *old_stage = TextAttribute(trigdata->tg_trigtuple, desc, cols->stage_attnum);
 
 		if (old_stage != NULL && strcmp(old_stage, stage) == 0)
 			return PointerGetDatum(newtuple);
@@ -457,7 +447,7 @@ place_in_group(PG_FUNCTION_ARGS)
 					 errtablecol(rel, cols->group_attnum)));
 	}
 
-	product_type = TextColumn(newtuple, desc, cols->type_attnum);
+	product_type = TextAttribute(newtuple, desc, cols->type_attnum);
 	if (product_type == NULL)
 		return PointerGetDatum(newtuple);
 
@@ -547,8 +537,8 @@ group_kind_is_stable(PG_FUNCTION_ARGS)
 	id_attnum = PlacementColumn(rel, "id", PLACEMENT_BIGINT);
 	name_attnum = PlacementColumn(rel, "name", PLACEMENT_TEXT);
 
-	old_kind = TextColumn(oldtuple, desc, kind_attnum);
-	new_kind = TextColumn(newtuple, desc, kind_attnum);
+	old_kind = TextAttribute(oldtuple, desc, kind_attnum);
+	new_kind = TextAttribute(newtuple, desc, kind_attnum);
 	if ((old_kind == NULL && new_kind == NULL) ||
 		(old_kind != NULL && new_kind != NULL && strcmp(old_kind, new_kind) == 0))
 		return PointerGetDatum(newtuple);
@@ -573,7 +563,7 @@ group_kind_is_stable(PG_FUNCTION_ARGS)
 
 	if (holds)
 	{
-		name = TextColumn(oldtuple, desc, name_attnum);
+		name = TextAttribute(oldtuple, desc, name_attnum);
 		ereport(ERROR,
 				(errcode(ERRCODE_RETENTION_NO_GROUP),
 				 errmsg("cannot change the kind of group \"%s\" while it holds products",

@@ -110,16 +110,6 @@ OppFindColumns(Relation rel, OppColumns *c)
 	c->won_product_id = RetentionColumn(rel, "won_product_id", INT8OID);
 }
 
-/* A text column as a C string, or NULL */
-static char *
-OppText(HeapTuple tuple, TupleDesc desc, int attnum)
-{
-	bool		isnull;
-	Datum		d = heap_getattr(tuple, attnum, desc, &isnull);
-
-	return isnull ? NULL : TextDatumGetCString(d);
-}
-
 /* Read one row */
 static void
 OppRead(HeapTuple tuple, TupleDesc desc, const OppColumns *c, OppRow *r)
@@ -130,9 +120,9 @@ OppRead(HeapTuple tuple, TupleDesc desc, const OppColumns *c, OppRow *r)
 	r->id = r->id_null ? 0 : DatumGetInt64(d);
 	d = heap_getattr(tuple, c->product_id, desc, &r->product_null);
 	r->product_id = r->product_null ? 0 : DatumGetInt64(d);
-	r->kind = OppText(tuple, desc, c->kind);
+	r->kind = TextAttribute(tuple, desc, c->kind);
 	r->mrr = heap_getattr(tuple, c->mrr, desc, &r->mrr_null);
-	r->status = OppText(tuple, desc, c->status);
+	r->status = TextAttribute(tuple, desc, c->status);
 	d = heap_getattr(tuple, c->rep, desc, &r->rep_null);
 	r->rep = r->rep_null ? 0 : DatumGetInt64(d);
 	d = heap_getattr(tuple, c->created_at, desc, &r->created_null);
