@@ -98,26 +98,18 @@ CREATE VIEW retention.revenue_cohorts WITH (security_invoker = true) AS
 WITH b AS (
 	SELECT i.t, i.k
 	  FROM pg_catalog.unnest(retention.month_starts(24)) WITH ORDINALITY i (t, k)
-), r AS (
-	SELECT c.* FROM retention.customer_revenue(retention.month_starts(24)) c
 ), cust AS (
-	SELECT r.customer, date_trunc('month', min(r.first_paid_at)) AS cohort
-	  FROM r
-	 WHERE r.from_index IS NULL
-	 GROUP BY r.customer
-	HAVING min(r.first_paid_at) >= (SELECT min(b.t) FROM b)
-	   AND min(r.first_paid_at) < (SELECT max(b.t) FROM b)
+	SELECT date_trunc('month', c.first_paid_at) AS cohort, c.mrr
+	  FROM retention.customer_mrr(retention.month_starts(24)) c
+	 WHERE c.first_paid_at >= (SELECT min(b.t) FROM b)
+	   AND c.first_paid_at < (SELECT max(b.t) FROM b)
 ), sizes AS (
 	SELECT cust.cohort, count(*) AS customers FROM cust GROUP BY cust.cohort
 ), m AS (
-	-- each cohort's MRR at instant k (1 for the first): of the contributions in effect there
-	SELECT t.cohort, k.k + 1 AS k, sum(t.mrr) AS mrr
-	  FROM (SELECT cust.cohort, r.from_index, r.to_index, sum(r.mrr) AS mrr
-			  FROM r JOIN cust ON cust.customer = r.customer
-			 WHERE r.from_index IS NOT NULL
-			 GROUP BY cust.cohort, r.from_index, r.to_index) t,
-		   pg_catalog.generate_series(t.from_index, t.to_index - 1) k (k)
-	 GROUP BY t.cohort, k.k
+	-- each cohort's MRR at instant k (1 for the first)
+	SELECT cust.cohort, b.k, sum(cust.mrr[b.k]) AS mrr
+	  FROM cust JOIN b ON b.t > cust.cohort
+	 GROUP BY cust.cohort, b.k
 ), cells AS (
 	SELECT s.cohort, (b.k - b0.k) AS months_since, s.customers, coalesce(m.mrr, 0) AS mrr
 	  FROM sizes s

@@ -325,7 +325,7 @@ CREATE TABLE am.function_policy (
 INSERT INTO am.function_policy VALUES
 ('retention.active_periods(retention.activity)',                                                                      'computes'),
 ('retention.activity_masks(timestamp with time zone[])',                                                                'reads'),
-('retention.customer_revenue(timestamp with time zone[])',                                                              'reads'),
+('retention.customer_mrr(timestamp with time zone[])',                                                                  'reads'),
 ('retention.activity(interval,timestamp with time zone,timestamp with time zone)',                                    'computes'),
 ('retention.activity(text,timestamp with time zone)',                                                                 'computes'),
 ('retention.activity(text,timestamp with time zone,timestamp with time zone)',                                        'computes'),
@@ -449,7 +449,6 @@ INSERT INTO am.function_policy VALUES
 ('retention.scorecards_validate()',                                                                                   'trigger'),
 ('retention.snapshot_health(date)',                                                                                   'admin'),
 ('retention.stage_guard()',                                                                                           'trigger'),
-('retention.sorted_instants(timestamp with time zone[])',                                                               'computes'),
 ('retention.subjects(retention.survival)',                                                                            'computes'),
 ('retention.survey_combine(retention.survey_counts,retention.survey_counts)',                                         'computes'),
 ('retention.survey_counts_in(cstring)',                                                                               'computes'),
