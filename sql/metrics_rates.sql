@@ -141,6 +141,36 @@ SELECT window_start::date, group_id, starting_mrr, new_mrr, expansion_mrr, contr
 	   churned_mrr, reactivated_mrr, ending_mrr
   FROM retention.revenue_by_window(ARRAY['2025-02-01', '2025-03-01']::timestamptz[])
  WHERE breakdown = 'group' ORDER BY group_id;
+-- Each customer's MRR at the instants (what the revenue cohorts add up):
+-- Acme 0, 100, 150 + 50, 150 (product 2 ineligible); Beta 0, 80, 0, 60;
+-- Gamma 200, 120, 0, 0; Delta 0 throughout until 40 in April (its move and
+-- MRR row at 02-01 00:00 count from the next instant); Echo 0, 0, 30, 30;
+-- Foxtrot 90, 90, 90, 0.  The columns add up to 390 in February, 320 in
+-- March and 280 in April, the starts and ends above.
+SELECT customer, mrr, first_paid_at::date, present_from::date
+  FROM retention.customer_mrr(ARRAY['2025-01-01', '2025-02-01', '2025-03-01', '2025-04-01']::timestamptz[])
+ ORDER BY customer;
+-- Any array will do: its instants are taken in order, without duplicates or
+-- NULLs, whatever its shape.  Bits for 01-01, 02-01, 03-01: product 1 from
+-- 01-10 (011), 2 from 02-05 to 03-20 (001), 3 from 01-15 to 02-10 (010),
+-- 4 from 03-05 (000), 5 until 02-28 (110), 6 onboarding from 02-01 00:00
+-- (001; in retention only since its entry, recorded now: 000), 7 from 02-01
+-- 00:00 (001), 8 (111).
+SELECT * FROM retention.activity_masks(ARRAY['2025-03-01', NULL, '2025-01-01', '2025-02-01',
+											 '2025-01-01']::timestamptz[])
+ ORDER BY product_id;
+SELECT (SELECT array_agg(w::text ORDER BY w::text)
+		  FROM retention.retention_by_window(ARRAY[['2025-01-01', '2025-02-01'],
+												   ['2025-03-01', '2025-04-01']]::timestamptz[]) w)
+	 = (SELECT array_agg(w::text ORDER BY w::text)
+		  FROM retention.retention_by_window(ARRAY['2025-04-01', '2025-02-01', '2025-01-01',
+												   '2025-03-01', '2025-02-01']::timestamptz[]) w)
+	   AS "a 2-D, unsorted or repeating array counts the same windows";
+-- Fewer than two instants make no window; no instant, customers with none
+SELECT count(*) FROM retention.retention_by_window(ARRAY['2025-01-01']::timestamptz[]);
+SELECT count(*) FROM retention.revenue_by_window(ARRAY[NULL, '2025-01-01']::timestamptz[]);
+SELECT count(*) AS customers, bool_and(mrr = '{}') AS "no MRR figures"
+  FROM retention.customer_mrr('{}');
 SELECT * FROM retention.revenue_retention_between('2020-01-01', '2020-02-01');
 SELECT * FROM retention.revenue_retention_between('2025-02-01', '2025-01-01');
 \echo :LAST_ERROR_SQLSTATE
