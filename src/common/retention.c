@@ -55,13 +55,17 @@ RetentionRelationOwner(Oid relid)
 	return owner;
 }
 
-/* A member of retention_admin, or the owner of the extension's tables */
+/*
+ * A member of retention_admin, or a role with the privileges of the owner of
+ * the extension's tables (the owner, a member inheriting from it, or a
+ * superuser)
+ */
 bool
 IsRetentionAdmin(Oid roleid, Oid owner)
 {
 	Oid			admin = get_role_oid("retention_admin", true);
 
-	if (roleid == owner)
+	if (has_privs_of_role(roleid, owner))
 		return true;
 	return OidIsValid(admin) && has_privs_of_role(roleid, admin);
 }

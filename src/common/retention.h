@@ -43,8 +43,8 @@ extern Oid	RetentionRelid(const char *relname);
 extern Oid	RetentionRelationOwner(Oid relid);
 
 /*
- * May this role administer the extension: a member of retention_admin (a
- * superuser is), or the owner of the extension's tables?
+ * May this role administer the extension: a member of retention_admin, or a
+ * role with the privileges of the owner of its tables (a superuser has both)?
  */
 extern bool IsRetentionAdmin(Oid roleid, Oid owner);
 

@@ -39,18 +39,6 @@
 /* INSERT INTO retention.mrr_history, prepared once per session */
 static SPIPlanPtr mrr_history_plan = NULL;
 
-/* Whether the current role may date changes in the past: an administrator */
-static bool
-MayBackdate(Relation rel)
-{
-	Oid			userid = GetUserId();
-	Oid			admin = get_role_oid("retention_admin", true);
-
-	return superuser() ||
-		has_privs_of_role(userid, rel->rd_rel->relowner) ||
-		(OidIsValid(admin) && has_privs_of_role(userid, admin));
-}
-
 /* Check a time the statement gave for the new MRR */
 static void
 CheckMrrSince(Relation rel, TimestampTz since, bool has_previous,
@@ -67,7 +55,7 @@ CheckMrrSince(Relation rel, TimestampTz since, bool has_previous,
 				 errtablecol(rel, SPI_fnumber(RelationGetDescr(rel), "mrr_since"))));
 	if (since == now)
 		return;
-	if (!MayBackdate(rel))
+	if (!IsRetentionAdmin(GetUserId(), rel->rd_rel->relowner))
 		ereport(ERROR,
 				(errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
 				 errmsg("permission denied to back-date an MRR change"),
