@@ -104,13 +104,14 @@ DECLARE
 	state text;
 BEGIN
 	BEGIN
-		PERFORM retention.move(product, target, why);
 		-- A move to the stage the product is in is no move, and writes no
-		-- history: the history row of this transaction tells.
-		SELECT h.from_stage INTO moved_from FROM retention.stage_history h
-		 WHERE h.product_id = product AND h.changed_at = now() AND h.to_stage = target
-		 ORDER BY h.id DESC LIMIT 1;
-		IF FOUND THEN
+		-- history.  The stage it is in is read under the row lock the move
+		-- takes anyway, so no other client's move can come between: looking
+		-- for a history row of now() afterwards took another transaction's,
+		-- begun in the same microsecond, for this one's.
+		SELECT p.stage INTO moved_from FROM retention.products p WHERE p.id = product FOR UPDATE;
+		PERFORM retention.move(product, target, why);
+		IF moved_from IS DISTINCT FROM target THEN
 			INSERT INTO soak.moves_ok VALUES (product, moved_from, target, now(), clock_timestamp());
 		ELSE
 			INSERT INTO soak.counts VALUES ('no-op moves');
