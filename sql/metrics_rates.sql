@@ -171,6 +171,10 @@ SELECT count(*) FROM retention.retention_by_window(ARRAY['2025-01-01']::timestam
 SELECT count(*) FROM retention.revenue_by_window(ARRAY[NULL, '2025-01-01']::timestamptz[]);
 SELECT count(*) AS customers, bool_and(mrr = '{}') AS "no MRR figures"
   FROM retention.customer_mrr('{}');
+-- At most ten million distinct instants (54000)
+SELECT count(*) FROM retention.revenue_by_window(ARRAY(
+	SELECT '2026-01-01'::timestamptz + g * interval '1 second' FROM generate_series(1, 10000001) g));
+\echo :LAST_ERROR_SQLSTATE
 SELECT * FROM retention.revenue_retention_between('2020-01-01', '2020-02-01');
 SELECT * FROM retention.revenue_retention_between('2025-02-01', '2025-01-01');
 \echo :LAST_ERROR_SQLSTATE

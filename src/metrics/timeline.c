@@ -28,6 +28,12 @@
 #define TIMELINE_FETCH	4096
 
 /*
+ * The most distinct instants a call takes: the per-window totals are arrays
+ * of that length, which must stay well inside a palloc's 1 GB.
+ */
+#define TIMELINE_MAX_INSTANTS	10000000
+
+/*
  * Every product the caller may see, with its customer and the rep of its
  * current group.  Every operator is schema-qualified: the calling function
  * pins search_path, and these must not depend on it anyway.
@@ -164,6 +170,12 @@ SortedInstants(ArrayType *instants, TimestampTz **sorted)
 				t[kept++] = t[i];
 		n = kept;
 	}
+	if (n > TIMELINE_MAX_INSTANTS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many instants"),
+				 errdetail("%d distinct instants were given; the rates take at most %d.",
+						   n, TIMELINE_MAX_INSTANTS)));
 	*sorted = t;
 	return n;
 }
