@@ -131,6 +131,7 @@ typedef struct RetentionState
 	int			n;
 	HTAB	   *buckets;
 	SubjectTable *customers;
+	RetentionBucket *overall;	/* the customers' counts */
 } RetentionState;
 
 static RetentionBucket *
@@ -215,17 +216,16 @@ static void
 CountCustomer(Subject *s, void *arg)
 {
 	RetentionState *st = arg;
-	RetentionBucket *b = BucketOf(st, BREAKDOWN_OVERALL, 0);
+	RetentionBucket *b = st->overall;
 	int64		active = 0;
 	int			lo = -1;
 
-	for (int i = 0; i < s->nchanges;)
+	for (int i = 0; i < s->nchanges; i++)
 	{
 		int			j = s->changes[i].index;
 		int64		before = active;
 
-		for (; i < s->nchanges && s->changes[i].index == j; i++)
-			active += s->changes[i].delta;
+		active += s->changes[i].delta;
 		if (before == 0 && active > 0)
 			lo = j;
 		else if (before > 0 && active == 0)
@@ -308,6 +308,7 @@ retention_by_window(PG_FUNCTION_ARGS)
 	ctl.hcxt = st.cxt;
 	st.buckets = hash_create("retention buckets", 64, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
 	st.customers = CreateSubjects(st.cxt);
+	st.overall = BucketOf(&st, BREAKDOWN_OVERALL, 0);
 
 	WalkTimelines(instants, n, false, VisitRetention, &st);
 	ForEachSubject(st.customers, CountCustomer, &st);

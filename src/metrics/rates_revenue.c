@@ -74,7 +74,7 @@ InitBucket(RevenueState *st, RevenueBucket *b, int64 group_id)
 	b->moves = MemoryContextAllocZero(st->cxt, Max(st->n - 1, 1) * NUM_MOVES * sizeof(int64));
 }
 
-/* Add a product's MRR to its subject and to the subject's bucket */
+/* Add a product's MRR to its subject, and its history to the subject's bucket */
 static void
 AddToSubject(RevenueState *st, RevenueBucket *b, bool by_group, const ProductTimeline *pt)
 {
@@ -88,12 +88,8 @@ AddToSubject(RevenueState *st, RevenueBucket *b, bool by_group, const ProductTim
 		if (!span->has_mrr || span->mrr == 0)
 			continue;
 		AddSubjectChange(st->subjects, s, span->from_index, span->mrr);
-		b->level_change[span->from_index] = AddCents(b->level_change[span->from_index], span->mrr);
 		if (span->to_index < st->n)
-		{
 			AddSubjectChange(st->subjects, s, span->to_index, -span->mrr);
-			b->level_change[span->to_index] = AddCents(b->level_change[span->to_index], -span->mrr);
-		}
 	}
 }
 
@@ -134,7 +130,7 @@ AccumulateRevenue(RevenueState *st, const TimestampTz *instants, int n, bool wit
 	WalkTimelines(instants, n, true, VisitRevenue, st);
 }
 
-/* Classify one subject's movements into its bucket's windows */
+/* Add one subject's changes to its bucket's MRR and movements */
 static void
 ClassifySubject(Subject *s, void *arg)
 {
@@ -143,15 +139,14 @@ ClassifySubject(Subject *s, void *arg)
 		? hash_search(st->groups, &s->key.group_id, HASH_FIND, NULL) : &st->overall;
 	int64		level = 0;
 
-	for (int i = 0; i < s->nchanges;)
+	for (int i = 0; i < s->nchanges; i++)
 	{
 		int			j = s->changes[i].index;
-		int64		d = 0;
+		int64		d = s->changes[i].delta;
 		int64		m0 = level,
 					m1;
 
-		for (; i < s->nchanges && s->changes[i].index == j; i++)
-			d = AddCents(d, s->changes[i].delta);
+		b->level_change[j] = AddCents(b->level_change[j], d);
 		m1 = level = AddCents(level, d);
 		if (d == 0 || j == 0)
 			continue;

@@ -123,9 +123,20 @@ ForEachSubject(SubjectTable *table, SubjectVisitor visit, void *arg)
 	subjects_start_iterate(table->hash, &it);
 	while ((s = subjects_iterate(table->hash, &it)) != NULL)
 	{
+		int			kept = 0;
+
 		CHECK_FOR_INTERRUPTS();
 		if (s->nchanges > 1)
 			qsort(s->changes, s->nchanges, sizeof(SubjectChange), CompareChanges);
+		/* one change per index: the net of those there */
+		for (int i = 0; i < s->nchanges; i++)
+		{
+			if (kept > 0 && s->changes[kept - 1].index == s->changes[i].index)
+				s->changes[kept - 1].delta = AddCents(s->changes[kept - 1].delta, s->changes[i].delta);
+			else
+				s->changes[kept++] = s->changes[i];
+		}
+		s->nchanges = kept;
 		visit(s, arg);
 	}
 }

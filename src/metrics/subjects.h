@@ -59,7 +59,10 @@ extern Subject *SubjectOf(SubjectTable *table, bool by_group, const ProductTimel
 /* Record that the subject's quantity changes by delta from index on */
 extern void AddSubjectChange(SubjectTable *table, Subject *subject, int index, int64 delta);
 
-/* Visit every subject, its changes sorted by index */
+/*
+ * Visit every subject, its changes sorted by index, one per index (the net of
+ * those recorded there, perhaps 0), summed as AddCents sums
+ */
 extern void ForEachSubject(SubjectTable *table, SubjectVisitor visit, void *arg);
 
 #endif							/* SUBJECTS_H */

@@ -72,7 +72,6 @@ typedef struct HistoryStream
 typedef struct HistoryRow
 {
 	TimestampTz at;
-	bool		is_move;
 	bool		active;			/* a move: to a stage but ineligible */
 	bool		retained;		/* a move: to retention */
 	int64		mrr;			/* an MRR row: cents */
@@ -232,6 +231,7 @@ BuildSpans(ProductTimeline *pt, const HistoryRow *moves, int nmoves,
 	int64		mrr = 0;
 
 	pt->nspans = 0;
+	pt->has_active_move = pt->has_retention_move = false;
 	pt->paid = false;
 	pt->first_paid_at = 0;
 	pt->present_from = (nmoves > 0 && (nmrrs == 0 || moves[0].at <= mrrs[0].at))
@@ -251,6 +251,8 @@ BuildSpans(ProductTimeline *pt, const HistoryRow *moves, int nmoves,
 			in_stage = true;
 			active = moves[i].active;
 			retained = moves[i].retained;
+			pt->has_active_move |= active;
+			pt->has_retention_move |= retained;
 			i++;
 		}
 		while (j < nmrrs && mrrs[j].at == at)
@@ -346,7 +348,6 @@ WalkTimelines(const TimestampTz *instants, int n, bool with_mrr,
 		{
 			moverows = AppendRow(moverows, &nmoves, &maxmoves);
 			moverows[nmoves].at = DatumGetTimestampTz(StreamValue(&moves, 2));
-			moverows[nmoves].is_move = true;
 			moverows[nmoves].active = DatumGetBool(StreamValue(&moves, 3));
 			moverows[nmoves].retained = DatumGetBool(StreamValue(&moves, 4));
 			moverows[nmoves].mrr = 0;
@@ -357,7 +358,6 @@ WalkTimelines(const TimestampTz *instants, int n, bool with_mrr,
 		{
 			mrrrows = AppendRow(mrrrows, &nmrrs, &maxmrrs);
 			mrrrows[nmrrs].at = DatumGetTimestampTz(StreamValue(&mrrs, 2));
-			mrrrows[nmrrs].is_move = false;
 			mrrrows[nmrrs].active = mrrrows[nmrrs].retained = false;
 			mrrrows[nmrrs].mrr = DatumGetInt64(StreamValue(&mrrs, 3));
 			nmrrs++;
@@ -386,13 +386,6 @@ WalkTimelines(const TimestampTz *instants, int n, bool with_mrr,
 			d = SPI_getbinval(row, desc, 4, &isnull);
 			pt.has_rep = !isnull;
 			pt.rep_id = isnull ? 0 : DatumGetInt64(d);
-		}
-		pt.has_moves = nmoves > 0;
-		pt.has_active_move = pt.has_retention_move = false;
-		for (int k = 0; k < nmoves; k++)
-		{
-			pt.has_active_move |= moverows[k].active;
-			pt.has_retention_move |= moverows[k].retained;
 		}
 		/* each distinct time makes at most one span */
 		pt.spans = palloc((nmoves + nmrrs) * sizeof(TimelineSpan));

@@ -47,7 +47,6 @@ typedef struct ProductTimeline
 	int64		group_id;		/* its current group */
 	bool		has_rep;
 	int64		rep_id;			/* that group's rep */
-	bool		has_moves;		/* any stage move */
 	bool		has_active_move;	/* any move to a stage but ineligible */
 	bool		has_retention_move; /* any move to retention */
 	int			nspans;
